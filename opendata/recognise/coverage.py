@@ -1,0 +1,68 @@
+"""The coverage account: every numeric token of the source, captured or not understood.
+
+Recognisers mark each cell they consume with what it became (``figure``, ``code`` …). At the end
+every number in every cell of the source gets an entry; a number in a cell nobody marked is
+``not-understood``. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from ..model.disclosure import CoverageEntry
+from ..model.money import number_tokens
+from ..read.document import SourceDocument, SourceLine
+
+# Statuses and whether they count as captured.
+STATUSES: dict[str, bool] = {
+    "figure": True,  # a typed amount of a table, project, procurement or asset line
+    "quantity": True,  # a typed non-money number (asset counts, procurement quantities)
+    "target": True,  # part of a parsed indicator target
+    "claim": True,  # a figure stated in the narrative, extracted as a claim
+    "code": True,  # a classification, project, department or catalogue code
+    "identity": True,  # fiscal year, dates and the like that identify the disclosure
+    "serial": True,  # row serial numbers (序号) and column numbers (栏次)
+    "text": True,  # a number inside text kept verbatim (names, descriptions, narrative)
+    "toc-page": False,  # a page number of the table of contents
+    "not-understood": False,
+}
+
+
+class Ledger:
+    """What each source cell became; filled by the recognisers."""
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], tuple[str, str]] = {}
+        self._claims: dict[int, list[str]] = {}
+
+    def mark(self, line: SourceLine, index: int, status: str, note: str = "") -> None:
+        assert status in STATUSES, status
+        self._cells[(line.line, index)] = (status, note)
+
+    def mark_line(self, line: SourceLine, status: str, note: str = "") -> None:
+        for index, cell in enumerate(line.cells):
+            if cell.strip() and (line.line, index) not in self._cells:
+                self.mark(line, index, status, note)
+
+    def is_marked(self, line: SourceLine, index: int) -> bool:
+        return (line.line, index) in self._cells
+
+    def claim(self, line: SourceLine, token: str) -> None:
+        """A number of a narrative line taken up by a claim."""
+        self._claims.setdefault(line.line, []).append(token)
+
+    def account(self, document: SourceDocument) -> tuple[CoverageEntry, ...]:
+        entries: list[CoverageEntry] = []
+        for line in document.lines:
+            claimed = list(self._claims.get(line.line, ()))
+            for index, cell in enumerate(line.cells):
+                tokens = number_tokens(cell)
+                if not tokens:
+                    continue
+                status, note = self._cells.get((line.line, index), ("not-understood", ""))
+                locator = document.locate(line, column=index + 1)
+                for token in tokens:
+                    token_status = status
+                    if status == "text" and token in claimed:
+                        claimed.remove(token)
+                        token_status = "claim"
+                    entries.append(CoverageEntry(token, token_status, locator, note))
+        return tuple(entries)
