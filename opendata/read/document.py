@@ -46,6 +46,7 @@ class SourceDocument:
     media_type: str
     lines: tuple[SourceLine, ...]
     pages: int | None = None
+    blank_pages: tuple[int, ...] = ()  # pages without a text layer (a PDF page that is an image)
 
     def locate(self, line: SourceLine, column: int | None = None) -> Locator:
         return Locator(self.name, line=line.line, page=line.page, column=column)
