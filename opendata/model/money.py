@@ -10,7 +10,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 
 class Unit(enum.Enum):
@@ -44,9 +44,7 @@ def normalise(text: str) -> str:
 
 def canonical(value: Decimal) -> str:
     """A decimal as plain text without exponent, trailing zeros after the point removed."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    text = format(value, "f")
+    text = format(value, "f")  # exact for any number of digits (quantize fails past the context precision)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -60,8 +58,10 @@ class Amount:
 
     @property
     def yuan(self) -> Decimal:
-        """The value normalised to yuan, exact."""
-        return self.value * self.unit.factor
+        """The value normalised to yuan, exact (the precision grows with the printed digits)."""
+        with localcontext() as context:
+            context.prec = max(context.prec, len(self.value.as_tuple().digits) + 5)
+            return self.value * self.unit.factor
 
     @property
     def yuan_text(self) -> str:
