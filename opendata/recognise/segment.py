@@ -154,14 +154,41 @@ def _is_header_like(line: SourceLine, block: TableBlock) -> bool:
     return any(signature == _header_signature([h])[0] for h in block.header)
 
 
+def _is_toc_heading(line: SourceLine) -> bool:
+    """The line "目录" that opens a table of contents printed without dot leaders."""
+    return len(line.filled) == 1 and norm_label(line.filled[0]) == "目录"
+
+
+def _plain_toc_entry(line: SourceLine, seen: set[str]) -> bool:
+    """An entry of a table of contents without dot leaders: a short heading not yet seen."""
+    filled = line.filled
+    if len(filled) != 1:
+        return False
+    text = norm_label(filled[0])
+    return bool(text) and len(text) <= 40 and "。" not in text and text not in seen
+
+
 def segment(lines: tuple[SourceLine, ...]) -> list[Block]:
     """The document as a list of table blocks, TOC lines and narrative lines."""
     blocks: list[Block] = []
     index = 0
     total = len(lines)
+    toc_seen: set[str] | None = None  # the entries of an undotted table of contents being read
     while index < total:
         line = lines[index]
         if line.is_empty():
+            index += 1
+            continue
+        if toc_seen is not None:
+            if not is_toc(line) and _plain_toc_entry(line, toc_seen):
+                toc_seen.add(norm_label(line.filled[0]))
+                blocks.append(TocLine(line))
+                index += 1
+                continue
+            toc_seen = None
+        if _is_toc_heading(line) and index + 1 < total and not is_toc(lines[index + 1]):
+            toc_seen = set()
+            blocks.append(NarrativeLine(line))
             index += 1
             continue
         kind = match_title(line)
@@ -232,8 +259,10 @@ def _collect(block: TableBlock, lines: tuple[SourceLine, ...], index: int) -> in
             in_repeat = True
             index += 1
             continue
-        if in_repeat and _is_header_like(line, block):
+        if (in_repeat or block.rows) and _is_header_like(line, block):
+            # a header repeated on a continuation page (with or without the meta lines)
             block.repeated.append(line)
+            in_repeat = True
             index += 1
             continue
         if len(line.filled) < 2 and not _single_cell_row(line, block):
@@ -255,8 +284,16 @@ def _single_cell_row(line: SourceLine, block: TableBlock) -> bool:
 
 
 def _looks_like_data(line: SourceLine) -> bool:
+    """A first data row: a code and figures, a 合计/总计 row, a numbered item or a row of figures."""
     first = line.cell(0)
-    return parse_decimal(first) is not None and has_number(line, 1) or norm_label(first) in ("合计", "总计")
+    if parse_decimal(first) is not None and has_number(line, 1) or norm_label(first) in ("合计", "总计"):
+        return True
+    labels = [norm_label(c) for c in line.filled]
+    if labels and labels[0] in ("合计", "总计") and has_number(line):
+        return True  # 合计 printed in the name column, the code columns blank
+    if labels and _NUMBERING.match(labels[0]) and not is_serial_row(line):
+        return True  # header cells carry no list numbering; numbered items are rows
+    return bool(labels) and all(parse_decimal(c) is not None for c in line.filled) and len(labels) >= 2
 
 
 def _collect_project(block: TableBlock, lines: tuple[SourceLine, ...], index: int) -> int:

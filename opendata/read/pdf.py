@@ -1,0 +1,285 @@
+"""PDF files read directly with pdfplumber: table rows rebuilt from ruling lines and word positions.
+
+Each page gives its lines top to bottom. A ruled table (found from its ruling lines with
+pdfplumber's table finder) gives one ``SourceLine`` per grid row, its cells in column order, each
+cell the words whose centre lies inside it, joined in reading order: a name wrapped over two lines
+and numbers printed a little higher or lower than their label land in the right cell. A table
+printed as two halves side by side (the same header twice) gives the rows of its left half, then
+those of its right half. Text outside tables is grouped into lines by vertical overlap (numbers set
+in another font sit a few points off the baseline) and split into cells at wide gaps.
+
+Page numbers (a line holding only a number, or ``- 3 -``, ``第3页``) at the top or bottom of a
+page are left out. A page without any text layer is listed in ``SourceDocument.blank_pages`` so that
+recognition can report it; a document without text at all is refused as a scanned PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Locator, UnreadableInput
+from .document import SourceDocument, SourceLine
+
+_PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d{1,4}|\d{1,4}\s*/\s*\d{1,4})$")
+_ALNUM = re.compile(r"[0-9A-Za-z%.,)）]$")
+_ALNUM_START = re.compile(r"^[0-9A-Za-z(（]")
+_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_PAGES = 5000
+MARGIN = 0.1  # fraction of the page height at top and bottom where page numbers are looked for
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A line of a page before numbering: its vertical position and cells."""
+
+    top: float
+    bottom: float
+    cells: tuple[str, ...]
+
+
+def _join(words: list[_Word]) -> str:
+    """Words of one cell or line in reading order: CJK joined directly, numbers and latin spaced."""
+    text = ""
+    for word in words:
+        if text and _ALNUM.search(text) and _ALNUM_START.match(word.text):
+            text += " "
+        text += word.text
+    return text
+
+
+def _lines_of(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into text lines by vertical overlap, each line sorted left to right.
+
+    A word joins the current line when it overlaps the line's first word by at least 40 % of the
+    smaller height: numbers set a few points below their text stay on its line.
+    """
+    lines: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            anchor = lines[-1][0]
+            overlap = min(anchor.bottom, word.bottom) - max(anchor.top, word.top)
+            height = max(1.0, min(anchor.bottom - anchor.top, word.bottom - word.top))
+            if overlap >= 0.4 * height:
+                lines[-1].append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _cell_text(words: list[_Word]) -> str:
+    return "".join(_join(line) for line in _lines_of(words)) if words else ""
+
+
+def _text_rows(words: list[_Word]) -> list[_Row]:
+    """Lines of running text; a gap wider than three character heights starts a new cell."""
+    rows: list[_Row] = []
+    for line in _lines_of(words):
+        cells: list[list[_Word]] = [[line[0]]]
+        for previous, word in zip(line, line[1:]):
+            height = max(4.0, word.bottom - word.top)
+            if word.x0 - previous.x1 > 3 * height:
+                cells.append([word])
+            else:
+                cells[-1].append(word)
+        rows.append(
+            _Row(min(w.top for w in line), max(w.bottom for w in line), tuple(_join(cell) for cell in cells))
+        )
+    return rows
+
+
+def _inside(word: _Word, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    return x0 <= word.cx <= x1 and top <= word.cy <= bottom
+
+
+def _table_rows(table: Any, words: list[_Word], taken: set[int], split: dict[tuple[int, ...], int]) -> list[_Row]:
+    """The grid rows of one pdfplumber table; the indexes of the words it takes go to ``taken``.
+
+    ``split`` remembers the column layouts read as two halves, so that a continuation page
+    (without the repeated header) of such a table is split the same way.
+    """
+    grid = [row.cells for row in table.rows]
+    if not grid:
+        return []
+    width = max(len(cells) for cells in grid)
+    edges = tuple(
+        round(min((cells[j][0] for cells in grid if j < len(cells) and cells[j] is not None), default=-1))
+        for j in range(width)
+    )
+    texts: list[list[str]] = []
+    for cells in grid:
+        row: list[str] = []
+        for bbox in cells:
+            if bbox is None:
+                row.append("")
+                continue
+            inside = [i for i, w in enumerate(words) if i not in taken and _inside(w, bbox)]
+            taken.update(inside)
+            row.append(_cell_text([words[i] for i in inside]))
+        texts.append(row + [""] * (width - len(row)))
+    tops = [min(b[1] for b in cells if b is not None) for cells in grid]
+    bottoms = [max(b[3] for b in cells if b is not None) for cells in grid]
+    halves = _halves(texts) or split.get(edges, 0)
+    rows: list[_Row] = []
+    if halves:
+        split[edges] = halves
+        # the left half's rows, then the right half's, as two tables one after the other
+        for part in (slice(0, halves), slice(halves, width)):
+            for top, bottom, row in zip(tops, bottoms, texts):
+                rows.extend(_split_class_row(_Row(top, bottom, tuple(row[part]))))
+    else:
+        for top, bottom, row in zip(tops, bottoms, texts):
+            rows.extend(_split_class_row(_Row(top, bottom, tuple(row))))
+    return rows
+
+
+_CLASS_PARTS = {"类", "款", "项"}
+
+
+def _split_class_row(row: _Row) -> list[_Row]:
+    """A grid row holding both the 类/款/项 header cells and the figures of the 合计 row (a merged
+    header cell ends halfway down the first data row) becomes a header row and a data row."""
+    parts = [j for j, cell in enumerate(row.cells) if cell.strip() in _CLASS_PARTS]
+    if len(parts) < 2 or not any(_NUMBER.match(cell.strip()) for cell in row.cells if cell.strip()):
+        return [row]
+    header = tuple(cell if j in parts else "" for j, cell in enumerate(row.cells))
+    data = tuple("" if j in parts else cell for j, cell in enumerate(row.cells))
+    return [_Row(row.top, row.top, header), _Row(row.top, row.bottom, data)]
+
+
+def _halves(texts: list[list[str]]) -> int:
+    """The column where a table printed as two halves side by side splits, or 0.
+
+    Two halves repeat the same header: the top row reads the same in both halves.
+    """
+    width = len(texts[0]) if texts else 0
+    if width < 4 or width % 2:
+        return 0
+    half = width // 2
+    left, right = texts[0][:half], texts[0][half:]
+    return half if any(left) and left == right else 0
+
+
+def _page_rows(page: Any, split: dict[tuple[int, ...], int]) -> list[_Row]:
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+    words = [
+        _Word(text, w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw if (text := _clean(w["text"])).strip()
+    ]
+    if not words:
+        return []
+    rows: list[_Row] = []
+    taken: set[int] = set()
+    if page.lines or page.rects or page.curves:
+        for table in page.find_tables():
+            table_rows = _table_rows(table, words, taken, split)
+            rows.extend(r for r in table_rows if any(c.strip() for c in r.cells))
+    rest = [w for i, w in enumerate(words) if i not in taken]
+    text_rows = _text_rows(rest)
+    height = float(page.height)
+    kept = [
+        row
+        for row in text_rows
+        if not (
+            len(row.cells) == 1
+            and _PAGE_NUMBER.match(row.cells[0].strip())
+            and (row.top > height * (1 - MARGIN) or row.bottom < height * MARGIN)
+        )
+    ]
+    return _ordered(kept, rows)
+
+
+def _clean(text: str) -> str:
+    """Text without control characters (some producers leave stray ones in cell text)."""
+    return _CONTROL.sub("", text)
+
+
+def _ordered(text_rows: list[_Row], table_rows: list[_Row]) -> list[_Row]:
+    """Text lines and table rows merged by position; a table's own row order is never changed."""
+    result: list[_Row] = []
+    pending = sorted(text_rows, key=lambda r: r.top)
+    index = 0
+    for row in table_rows:
+        while index < len(pending) and pending[index].top < row.top:
+            result.append(pending[index])
+            index += 1
+        result.append(row)
+    result.extend(pending[index:])
+    return result
+
+
+def read_pdf(data: bytes, name: str) -> SourceDocument:
+    """Read a PDF into a ``SourceDocument``: one line per table row or text line, pages numbered."""
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    except ImportError as error:  # pragma: no cover - pdfplumber is a dependency
+        raise UnreadableInput(f"PDF support needs pdfplumber ({error})", Locator(name)) from None
+    if not data.lstrip().startswith(b"%PDF"):
+        raise UnreadableInput("not a PDF (no %PDF header)", Locator(name, page=1))
+    lines: list[SourceLine] = []
+    blank: list[int] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=1)) from None
+    except Exception as error:  # pdfminer raises many types for damaged files
+        raise UnreadableInput(f"corrupt PDF ({type(error).__name__}: {error})", Locator(name, page=1)) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=1)) from None
+        except Exception as error:
+            raise UnreadableInput(f"corrupt PDF ({type(error).__name__}: {error})", Locator(name, page=1)) from None
+        if len(pages) > MAX_PAGES:
+            raise UnreadableInput(f"{len(pages)} pages, more than the limit of {MAX_PAGES}", Locator(name))
+        split: dict[tuple[int, ...], int] = {}
+        for number, page in enumerate(pages, start=1):
+            try:
+                rows = _page_rows(page, split)
+            except (PDFPasswordIncorrect, PDFEncryptionError):
+                raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=number)) from None
+            except Exception as error:
+                raise UnreadableInput(
+                    f"corrupt PDF page ({type(error).__name__}: {error})", Locator(name, page=number)
+                ) from None
+            finally:
+                page.close()
+            if not rows:
+                blank.append(number)
+                continue
+            for row in rows:
+                lines.append(SourceLine(row.cells, len(lines) + 1, number))
+        page_count = len(pages)
+    if not lines:
+        raise UnreadableInput("scanned PDF without a text layer", Locator(name, page=1))
+    return SourceDocument(
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        media_type="application/pdf",
+        lines=tuple(lines),
+        pages=page_count,
+        blank_pages=tuple(blank),
+    )
