@@ -7,7 +7,7 @@ the coverage account can list every number of the source as captured or not unde
 
 from __future__ import annotations
 
-from ..errors import UnreadableInput
+from ..errors import Locator, UnreadableInput
 from ..model.disclosure import Disclosure, Source, Table, TocEntry
 from ..model.money import Unit
 from ..read.document import SourceDocument, SourceLine
@@ -18,7 +18,7 @@ from .identity import find_department, find_division, find_phase, find_scope, fi
 from .listings import build_assets, build_institutions, build_procurement
 from .narrative import build_sections
 from .projects import build_project
-from .segment import NarrativeLine, TableBlock, TocLine, segment, strip_numbering, toc_parts
+from .segment import NarrativeLine, TableBlock, TocLine, is_meta, segment, strip_numbering, toc_parts
 
 __all__ = ["recognise"]
 
@@ -64,6 +64,12 @@ def _check_cut_off(block: TableBlock, document: SourceDocument, reached_end: boo
 def recognise(document: SourceDocument) -> Disclosure:
     """Read the standard tables, projects, listings and narrative of one document."""
     context = Context(document, default_unit=_first_unit(document))
+    for page in document.blank_pages:
+        context.note(
+            "page-without-text",
+            f"page {page} has no text layer (it is an image): its figures cannot be read",
+            Locator(document.name, page=page),
+        )
     blocks = segment(document.lines)
     table_blocks = [b for b in blocks if isinstance(b, TableBlock)]
     if not table_blocks:
@@ -95,7 +101,7 @@ def recognise(document: SourceDocument) -> Disclosure:
         if layout in _BUILDERS:
             tables.append(_BUILDERS[layout](block, context))
         elif layout == "project":
-            projects.append(build_project(block, context))
+            projects.append(build_project(block, context, len(projects) + 1))
         elif layout == "procurement":
             procurement = procurement + build_procurement(block, context)
         elif layout == "assets":
@@ -113,7 +119,9 @@ def recognise(document: SourceDocument) -> Disclosure:
     division = find_division(department, tuple(projects), year)
     title = next(
         (" ".join(line.filled) for line in narrative if department.name and department.name in "".join(line.filled)
-         and ("预算" in "".join(line.filled) or "决算" in "".join(line.filled)) and len("".join(line.filled)) < 80),
+         and ("预算" in "".join(line.filled) or "决算" in "".join(line.filled)) and len("".join(line.filled)) < 80
+         and not is_meta(line) and not any(mark in "".join(line.filled) for mark in "，。；")
+         and (line.page is None or line.page <= 2)),
         f"{department.name} {year}年{'部门决算' if phase == 'final' else '部门预算'}",
     )
     return Disclosure(

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 
 from ..model.disclosure import Cell, Column, Line, LineKey, Table
-from ..model.money import Unit, is_blank, parse_amount
+from ..model.money import Unit, is_blank, parse_amount, parse_decimal
 from ..read.document import SourceLine
 from ..vocab import norm_label, recognition
 from .context import Context
-from .segment import TableBlock, strip_numbering
+from .segment import TableBlock, has_number, strip_numbering
 
 _CODE_HEADERS = ("编码", "科目代码")
 _CODE_PART = {"类", "款", "项"}
@@ -152,6 +152,17 @@ class _Keys:
         return candidate
 
 
+def _join_code(parts: list[str]) -> str:
+    """A code printed in 类/款/项 columns joined into one (``201 06 01`` → ``2010601``).
+
+    款 and 项 are two digits; a part printed without its leading zero (``2``) gets it back.
+    """
+    if len(parts) < 2:
+        return "".join(parts)
+    head, rest = parts[0], parts[1:]
+    return head + "".join(p.zfill(2) if p.isdigit() and len(p) == 1 else p for p in rest)
+
+
 def build_coded(block: TableBlock, context: Context) -> Table:
     """Rows keyed by classification code (收入总表, 支出总表, 一般公共预算支出表, 基本支出表 …)."""
     kind = block.kind
@@ -169,7 +180,7 @@ def build_coded(block: TableBlock, context: Context) -> Table:
     keys = _Keys(context, kind.key)
     lines: list[Line] = []
     for row_number, line in enumerate(block.rows, start=1):
-        code = "".join(line.cell(j).replace(" ", "") for j in code_cols)
+        code = _join_code([line.cell(j).replace(" ", "") for j in code_cols])
         label = line.cell(label_col) if label_col is not None else ""
         if serial_col is not None and line.cell(serial_col):
             context.ledger.mark(line, serial_col, "serial")
@@ -302,8 +313,132 @@ def build_two_sided(block: TableBlock, context: Context) -> Table:
     )
 
 
+def _figures_row(line: SourceLine) -> bool:
+    return bool(line.filled) and all(parse_decimal(c) is not None for c in line.filled)
+
+
+def _is_transposed(block: TableBlock) -> bool:
+    """Items as column headers and one row of figures under them (the Shanghai "三公" table).
+
+    The header rows may have been taken for data (a header row starting with 合计): every row
+    before the first row of figures is header.
+    """
+    first = next((i for i, line in enumerate(block.rows) if _figures_row(line)), None)
+    if first is None or any(has_number(line) for line in block.rows[:first]):
+        return False
+    header = block.header + block.rows[:first]
+    labels = {norm_label(c) for line in header for c in line.cells}
+    if not header or labels & (_LABEL_HEADERS | {"序号"}):
+        return False
+    block.header = header
+    del block.rows[:first]
+    return True
+
+
+def _spanned_header(header: list[SourceLine]) -> list[list[str]]:
+    """Header labels with merged cells spread over the columns they cover.
+
+    An empty cell takes the label on its left when both sit under the same parent label (the
+    row above reads the same for both), so a label spans exactly the columns of its parent's span.
+    """
+    width = max(len(line.cells) for line in header)
+    rows: list[list[str]] = []
+    for r, line in enumerate(header):
+        row = [norm_label(line.cell(j)) for j in range(width)]
+        for j in range(1, width):
+            if not row[j] and (r == 0 or rows[r - 1][j] == rows[r - 1][j - 1]):
+                row[j] = row[j - 1]
+        rows.append(row)
+    return rows
+
+
+_YEAR_PREFIX = re.compile(r"^20\d\d年(?:度)?")
+_PAIR_MEASURES = {"预算数": "initial-budget", "决算数": "amount"}
+
+
+def _three_public_item(path: list[str]) -> str | None:
+    """The item of a column of a transposed "三公" table, from its header labels top to bottom."""
+    items = recognition().items
+    for label in reversed(path):
+        text = _YEAR_PREFIX.sub("", label)
+        text = re.sub(r"(?:预算数|决算数)$", "", text)
+        if not text or text in ("合计", "小计") or text in _PAIR_MEASURES:
+            continue
+        for candidate in (text, "公务用车" + text, re.sub(r"^财政拨款", "", text)):
+            key = items.get(candidate)
+            if key and (key.startswith("three-public:") or key == "operating-costs"):
+                return key
+        if "机关运行经费" in text:
+            return "operating-costs"
+        if "三公" in text:
+            return "three-public:total"
+    return None
+
+
+def build_transposed(block: TableBlock, context: Context) -> Table:
+    """A "三公" table printed across: item headers (merged cells) over one row of figures.
+
+    Each column's item comes from its header path (合计 and 小计 take their parent's item);
+    a 预算数/决算数 pair under an item gives the budget (initial-budget) and the final amount.
+    """
+    kind = block.kind
+    unit = table_unit(block, context)
+    mark_frame(block, context)
+    spanned = _spanned_header(block.header)
+    width = len(spanned[0])
+    columns: list[tuple[str, Column]] = []
+    for j in range(width):
+        path: list[str] = []
+        for row in spanned:
+            if row[j] and (not path or path[-1] != row[j]):
+                path.append(row[j])
+        item = _three_public_item(path)
+        if item is None:
+            continue
+        measure = _PAIR_MEASURES.get(path[-1], "amount") if len(path) > 1 else "amount"
+        if path[-1] == "预算数" and "决算数" not in {row[k] for row in spanned for k in range(width)}:
+            measure = "amount"
+        columns.append((item, Column(j + 1, "/".join(path), measure, None, None)))
+    keys = _Keys(context, kind.key)
+    lines: list[Line] = []
+    data = block.rows[0]
+    items_in_order = list(dict.fromkeys(item for item, _ in columns))
+    for item in items_in_order:
+        item_columns = [column for key, column in columns if key == item]
+        cells = tuple(
+            cell
+            for column in item_columns
+            if (cell := _amount_cell(data, column, unit, context, kind.key, 1)) is not None
+        )
+        label = next(
+            (part for part in reversed(item_columns[0].header.split("/")) if part not in ("合计", "小计", *_PAIR_MEASURES)),
+            item_columns[0].header,
+        )
+        lines.append(
+            Line(
+                key=keys.unique(LineKey(item=item), None, data),
+                label=label,
+                cells=cells,
+                locator=context.locate(data, table=kind.key, row=1),
+            )
+        )
+    _mark_rest(block, context)
+    return Table(
+        kind=kind.key,
+        title=block.title,
+        unit=unit,
+        columns=tuple(column for _, column in columns),
+        lines=tuple(lines),
+        locator=context.locate(block.title_line, table=kind.key),
+        notes=tuple(n.filled[0] for n in block.notes),
+        pages=1 + len(block.breaks),
+    )
+
+
 def build_items(block: TableBlock, context: Context) -> Table:
     """Rows by named item ("三公" 经费表): label column, then amount columns."""
+    if _is_transposed(block):
+        return build_transposed(block, context)
     kind = block.kind
     unit = table_unit(block, context)
     mark_frame(block, context)

@@ -26,6 +26,9 @@ INDICATOR_HEADERS = {
     "指标描述": "description",
     "指标内容": "description",
     "指标值": "target",
+    "年度(/项目)指标值": "target",
+    "年度指标值": "target",
+    "项目指标值": "target",
     "目标值": "target",
     "指标值确定依据": "basis",
     "指标值设定依据": "basis",
@@ -51,22 +54,36 @@ def _field_after(line: SourceLine, label: str) -> tuple[int, str] | None:
 _LABELS = {
     "项目编码", "项目名称", "预算数", "其中:财政资金", "其他资金", "预算规模及资金用途", "资金支出计划", "绩效目标",
     "项目代码", "项目性质", "项目类别", "主管部门", "实施单位", "计划开始日期", "计划完成日期", "项目资金总额",
+    "年度资金申请总额", "其中:当年财政拨款", "上年结转资金", "项目总目标", "年度总体目标",
 }
+_GOAL_HEADERS = ("年度总体目标", "项目总目标")
+_UNIT_IN_LABEL = re.compile(r"[(（](万元|元)[)）]")
 
 
 def _is_indicator_header(line: SourceLine) -> bool:
     return sum(1 for c in line.cells if norm_label(c) in INDICATOR_HEADERS) >= 3
 
 
-def build_project(block: TableBlock, context: Context) -> Project:
+def _unit_in_labels(block: TableBlock) -> Unit | None:
+    """The unit printed in a field label (项目资金（元）), which beats the document's default."""
+    for line in block.rows:
+        for cell in line.cells:
+            match = _UNIT_IN_LABEL.search(cell)
+            if match and "资金" in cell:
+                return Unit.parse(match.group(1))
+    return None
+
+
+def build_project(block: TableBlock, context: Context, ordinal: int | None = None) -> Project:
     kind = "performance-targets"
-    unit = table_unit(block, context)
+    unit = _unit_in_labels(block) or table_unit(block, context)
     mark_frame(block, context)
     ledger = context.ledger
     serial_match = _TITLE_SERIAL.match(block.title)
     serial = int(serial_match.group(1)) if serial_match else None
     name_from_title = re.sub(r"(?:绩效目标表|绩效目标填报表|绩效目标申报表)$", "", strip_numbering(block.title))
-    table_id = f"project-{serial:02d}" if serial is not None else "project"
+    number = serial if serial is not None else ordinal
+    table_id = f"project-{number:02d}" if number is not None else "project"
     code: str | None = None
     name = ""
     budget = fiscal = other = None
@@ -157,9 +174,29 @@ def build_project(block: TableBlock, context: Context) -> Project:
                 index += 1
             index += 1
             continue
-        if first == "项目资金总额":
-            found = _field_after(line, "项目资金总额")
-            budget = money(line, found) or budget
+        if _field_after(line, "项目资金总额") is not None:
+            budget = money(line, _field_after(line, "项目资金总额")) or budget
+        if first != "预算规模及资金用途" and _field_after(line, "其中:财政资金") is not None:
+            fiscal = money(line, _field_after(line, "其中:财政资金")) or fiscal
+            if _field_after(line, "其他资金") is not None:
+                other = money(line, _field_after(line, "其他资金")) or other
+        elif first != "预算规模及资金用途" and norm_label(line.cell(0)) == "" and _field_after(line, "其他资金"):
+            # the 其他资金 row of a 项目资金 block (its first cell is the merged label)
+            other = money(line, _field_after(line, "其他资金")) or other
+        goal_columns = {j: norm_label(c) for j, c in enumerate(line.cells) if norm_label(c) in _GOAL_HEADERS}
+        if goal_columns and index + 1 < len(rows):
+            # 项目总目标 | 年度总体目标 headers over a row holding the two texts
+            texts = rows[index + 1]
+            ledger.mark_line(line, "text")
+            ledger.mark_line(texts, "text")
+            for j, label in goal_columns.items():
+                text = texts.cell(j)
+                if label == "年度总体目标" and text:
+                    goal = text
+                elif text:
+                    attributes.append((label, text))
+            index += 2
+            continue
         if first == "资金支出计划":
             ledger.mark_line(line, "text")
             months = {j: c.strip() for j, c in enumerate(line.cells) if _MONTH.search(c)}

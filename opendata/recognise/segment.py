@@ -79,7 +79,8 @@ def is_toc(line: SourceLine) -> bool:
 
 def toc_parts(line: SourceLine) -> tuple[str, int | None]:
     match = _TOC.match(" ".join(line.filled))
-    assert match
+    if match is None:  # an entry of a table of contents printed without dot leaders or pages
+        return " ".join(line.filled).strip(), None
     return match["title"].strip(), int(match["page"]) if match["page"] else None
 
 
