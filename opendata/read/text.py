@@ -1,6 +1,6 @@
 """Text extracted from a PDF, table cells separated by tabs (the layout of the Hebei sample).
 
-Decoding accepts UTF-8 (with or without BOM), UTF-16 with a BOM and GB18030/GBK; line endings
+Decoding accepts UTF-8 (with or without BOM), UTF-16 with or without a BOM and GB18030/GBK; line endings
 CRLF, CR or LF. Binary data is refused with the offset of the first byte that gives it away.
 """
 
@@ -23,12 +23,9 @@ def decode(data: bytes, name: str) -> str:
         return _strict(data[3:], "utf-8", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name)
-    if _looks_utf16(data):
-        try:
-            text = data.decode("utf-16-le" if data[1] == 0 else "utf-16-be")
-        except UnicodeDecodeError:
-            text = ""
-        if text and _control_ratio(text) < 0.01:
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
             return text
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -48,14 +45,30 @@ def decode(data: bytes, name: str) -> str:
             ) from None
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:200]
-    if len(sample) < 4:
-        return False
-    even_nuls = sample[1::2].count(0)
-    odd_nuls = sample[0::2].count(0)
-    half = len(sample) // 2
-    return even_nuls > half * 0.6 or odd_nuls > half * 0.6
+# Code points that text in a disclosure is made of: ASCII, Latin-1, punctuation and symbols, CJK.
+_PLAUSIBLE = ((0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x2BFF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+              (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 (LE or BE) without a BOM, or ``None``.
+
+    Chinese text in UTF-16 has NUL bytes only in its ASCII characters, too few to tell the byte
+    order by counting them; instead the decoding whose characters are nearly all plausible wins
+    (the wrong byte order or binary data gives private-use and random code points).
+    """
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        plausible = sum(1 for ch in sample if ch in "\t\n\r\f" or any(a <= ord(ch) <= b for a, b in _PLAUSIBLE))
+        if plausible >= 0.95 * len(sample):
+            return text
+    return None
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
