@@ -92,6 +92,8 @@ def parse_decimal(text: str) -> Decimal | None:
     Accepts thousands separators, full-width digits, a leading sign, parentheses for negatives
     and a trailing ``%`` is *not* accepted (percentages are not amounts).
     """
+    if any(unicodedata.category(ch) == "No" for ch in text):
+        return None  # superscripts and circled numbers (², ①) are marks, not amounts, though NFKC makes digits of them
     norm = normalise(text).replace(" ", "").replace("\u2212", "-")
     negative = False
     if norm.startswith("(") and norm.endswith(")"):
