@@ -57,6 +57,7 @@ class _Row:
     top: float
     bottom: float
     cells: tuple[str, ...]
+    x0: float = 0.0
 
 
 def _join(words: list[_Word]) -> str:
@@ -104,9 +105,48 @@ def _text_rows(words: list[_Word]) -> list[_Row]:
             else:
                 cells[-1].append(word)
         rows.append(
-            _Row(min(w.top for w in line), max(w.bottom for w in line), tuple(_join(cell) for cell in cells))
+            _Row(min(w.top for w in line), max(w.bottom for w in line), tuple(_join(cell) for cell in cells), line[0].x0)
         )
-    return rows
+    return _paragraphs(rows)
+
+
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+
+
+def _paragraphs(rows: list[_Row]) -> list[_Row]:
+    """Running text lines wrapped by the layout joined back into paragraphs.
+
+    A paragraph's first line is indented; a line that starts at the left margin right below a
+    line of text (no wider gap than the line pitch) continues it, unless it is a heading (一、, （一）, 1.). Sentences (and the figures in them) are then
+    never cut in two by a line end.
+    """
+    singles = [row for row in rows if len(row.cells) == 1]
+    if len(singles) < 2:
+        return rows
+    left = min(row.x0 for row in singles)
+    result: list[_Row] = []
+    for row in rows:
+        previous = result[-1] if result else None
+        height = max(4.0, row.bottom - row.top)
+        if (
+            previous is not None
+            and len(previous.cells) == 1
+            and len(row.cells) == 1
+            and row.x0 <= left + 0.5 * height
+            and row.top - previous.bottom < 0.9 * height
+            and not _HEADING.match(row.cells[0])
+            and not _PAGE_NUMBER.match(row.cells[0].strip())
+        ):
+            result[-1] = _Row(previous.top, row.bottom, (_join_text(previous.cells[0], row.cells[0]),), previous.x0)
+            continue
+        result.append(row)
+    return result
+
+
+def _join_text(first: str, second: str) -> str:
+    if _ALNUM.search(first) and _ALNUM_START.match(second) and first[-1:].isascii() and second[:1].isascii():
+        return first + " " + second
+    return first + second
 
 
 def _inside(word: _Word, bbox: tuple[float, float, float, float]) -> bool:

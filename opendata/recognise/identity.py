@@ -15,7 +15,9 @@ _YEAR_TEXT = re.compile(r"(20\d\d)\s*年?\s*(?:度)?\s*(?:部门|单位|区级�
 _DEPT_LINE = re.compile(r"^(\d{2,9})\s+(\S.*)$")
 _DEPT_META = re.compile(r"(?:编制部门|编制单位|预算主管部门|预算单位|部门名称|单位名称)[:：]\s*(\S+)")
 _TITLE_YEAR = re.compile(r"^(?:[一二三四五六七八九十\d]+[、.．])?(20\d\d)年(?!度?[)）])")
-_ORGANISATION = re.compile(r"^\S{4,30}(?:局|办事处|院|委员会|中心|所|站|馆|厅|办公室|部|委|队|会|学校|医院)$")
+_ORGANISATION = re.compile(
+    r"^(\S{4,30}?(?:局|办事处|院|委员会|中心|所|站|馆|厅|办公室|委|队|学校|医院))(?:20\d\d年度?\S{0,8}(?:预算|决算))?$"
+)
 _PROJECT_DIVISION = re.compile(r"^(\d{6})(\d{2})")
 _COUNTY = re.compile(r"^(.{2,12}?(?:县|区|旗))")
 _CITY = re.compile(r"^(.{2,8}?(?:市|州|盟))")
@@ -41,8 +43,9 @@ def find_department(blocks: list[TableBlock], lines: list[SourceLine]) -> Depart
     if not names:
         # a cover page that names the organisation on a line of its own (上海市普陀区财政局)
         for line in lines[:40]:
-            if len(line.filled) == 1 and _ORGANISATION.match(norm_label(line.filled[0])):
-                return Department(name=norm_label(line.filled[0]), code=None)
+            match = _ORGANISATION.match(norm_label(line.filled[0])) if len(line.filled) == 1 else None
+            if match:
+                return Department(name=match.group(1), code=None)
         return Department(name="", code=None)
     (code, name), _ = names.most_common(1)[0]
     if code is None:

@@ -31,6 +31,25 @@ _COMPARE = re.compile(r"^(?:较|比|与|同比|相比)")
 _PREFIX_OWNER = re.compile(r"^(?:我部门|我单位|本部门|本单位)")
 
 
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分\s*")
+
+
+def _is_named_heading(text: str) -> bool:
+    """A heading printed without numbering (名词解释, 第四部分 名词解释, 2024年部门预算编制说明).
+
+    Only headings whose words name a narrative section, on a short line of their own without
+    sentence punctuation.
+    """
+    norm = norm_label(text)
+    if not norm or len(norm) > 30 or any(mark in norm for mark in "，。；：,;:（("):
+        return False
+    if _PART.match(text):
+        return True
+    return section_key(norm) in ("glossary", "overview", "duties", "institutions") and norm.endswith(
+        ("名词解释", "编制说明", "主要职能", "机构设置", "情况说明")
+    )
+
+
 def section_key(heading: str) -> str:
     text = norm_label(heading)
     for key, words in recognition().narrative.items():
@@ -56,7 +75,7 @@ def build_sections(lines: list[SourceLine], context: Context) -> tuple[tuple[Sec
     for line in lines:
         text = " ".join(line.filled)
         context.ledger.mark_line(line, "text")
-        if _TOP_HEADING.match(text) and len(text) <= 60 and "。" not in text:
+        if (_TOP_HEADING.match(text) and len(text) <= 60 and "。" not in text) or _is_named_heading(text):
             close()
             heading, heading_line, paragraphs = text, line, []
             key = section_key(text)
