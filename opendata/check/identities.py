@@ -1,0 +1,400 @@
+"""The identities engine: reads ``vocab/identities.toml`` and evaluates it on a disclosure.
+
+Each identity kind (row, lines, hierarchy, equal, match, project; see the TOML header) is one
+function that adds up figures and compares them with the rounding rule (``rounding.py``). A new
+table kind adds rows to the TOML file, not code here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..model.disclosure import Disclosure, Line, Table
+from ..model.money import Amount
+from ..vocab import norm_label, vocab_dir
+from .quantities import Selector, cell_term, code_of, find_column, find_line, line_matches, resolve
+from .report import ERROR, INFO, WARNING, Finding
+from .rounding import ZERO, Term, bound_of, severity_of
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One identity as declared: its kind, id and the rest of its TOML fields (read-only)."""
+
+    kind: str
+    id: str
+    fields: tuple[tuple[str, Any], ...]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Narrative subject names and the quantity they refer to (optionally only when defined so)."""
+
+    names: tuple[str, ...]
+    quantity: Selector
+    when_glossary: tuple[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSum:
+    total: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """Everything declared in identities.toml."""
+
+    rules: tuple[Rule, ...]
+    subjects: tuple[Subject, ...]
+    change_sums: tuple[ChangeSum, ...]
+
+    def of_kind(self, kind: str) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.kind == kind)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+KINDS = ("row", "lines", "hierarchy", "equal", "match", "project")
+DEFAULT_CODES = {
+    "row": "row-sum-mismatch",
+    "lines": "line-sum-mismatch",
+    "hierarchy": "class-sum-mismatch",
+    "equal": "cross-table-mismatch",
+    "match": "cross-table-mismatch",
+    "project": "project-funding-mismatch",
+}
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    return value
+
+
+def _glossary_condition(value: Any) -> tuple[str, str] | None:
+    if not value:
+        return None
+    return (str(value["term"]), str(value["contains"]))
+
+
+def load_identities(path: Path) -> Identities:
+    """Parse an identities file; selectors are checked here so that a typo fails at once."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules: list[Rule] = []
+    for kind in KINDS:
+        for entry in data.get(kind, []):
+            for key in ("left", "right"):
+                if isinstance(entry.get(key), str):
+                    Selector.parse(entry[key])
+                elif isinstance(entry.get(key), list):
+                    for text in entry[key]:
+                        Selector.parse(text)
+            rules.append(Rule(kind, entry["id"], tuple((k, _freeze(v)) for k, v in entry.items())))
+    ids = [rule.id for rule in rules]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"duplicate identity ids in {path}")
+    subjects = tuple(
+        Subject(tuple(norm_label(n) for n in entry["names"]), Selector.parse(entry["quantity"]),
+                _glossary_condition(entry.get("when_glossary")))
+        for entry in data.get("subject", [])
+    )
+    change_sums = tuple(
+        ChangeSum(tuple(norm_label(n) for n in entry["total"]), tuple(norm_label(n) for n in entry["parts"]))
+        for entry in data.get("change_sum", [])
+    )
+    return Identities(tuple(rules), subjects, change_sums)
+
+
+@cache
+def identities() -> Identities:
+    """The bundled identities (vocab/identities.toml), loaded once."""
+    return load_identities(vocab_dir() / "identities.toml")
+
+
+def glossary_says(disclosure: Disclosure, condition: tuple[str, str] | None) -> bool:
+    """True when there is no condition, or the document defines ``term`` with words containing ``contains``."""
+    if condition is None:
+        return True
+    term, contains = norm_label(condition[0]), norm_label(condition[1])
+    return any(term in norm_label(entry.term) and contains in norm_label(entry.definition)
+               for entry in disclosure.glossary)
+
+
+# ---------------------------------------------------------------- comparison and wording
+
+def _exponent(terms: list[Term]) -> int:
+    exponents = [t.amount.value.as_tuple().exponent for t in terms if t.amount is not None]
+    ints = [e for e in exponents if isinstance(e, int)]
+    return min(ints) if ints else -2
+
+
+def money(value_yuan: Decimal, terms: list[Term]) -> str:
+    """A yuan value shown in the unit and precision of the printed figures it comes from."""
+    amounts: list[Amount] = [t.amount for t in terms if t.amount is not None]
+    factor = amounts[0].unit.factor if amounts else Decimal(1)
+    unit = amounts[0].unit.value if amounts else "元"
+    shown = (value_yuan / factor).quantize(Decimal(1).scaleb(_exponent(terms)))
+    return f"{format(shown, 'f')}{unit}"
+
+
+def _shown(term: Term) -> str:
+    return term.amount.text if term.amount is not None else "blank"
+
+
+def compare(
+    code: str,
+    total: Term,
+    parts: list[Term],
+    where_en: str,
+    where_zh: str,
+    relation: str = "eq",
+    gap_severity: str | None = None,
+) -> Finding | None:
+    """Compare ``total`` with the sum of ``parts`` under the rounding rule; a finding or ``None``.
+
+    ``relation="le"``: total may be smaller than the sum (then ``gap_severity`` decides whether that
+    is reported), never larger.
+    """
+    printed = [p for p in parts if p.printed]
+    if not total.printed and not printed:
+        return None
+    summed = sum((p.value for p in parts), ZERO)
+    difference = total.value - summed
+    involved = [total, *printed]
+    bound = bound_of(involved)
+    severity = severity_of(difference, bound)
+    if severity is None:
+        return None
+    if relation == "le" and difference < 0:
+        if gap_severity is None:
+            return None
+        severity = gap_severity
+    if len(parts) == 1:
+        parts_en = parts_zh = f"{parts[0].label} {_shown(parts[0])}"
+    else:
+        parts_en = " + ".join(f"{p.label} {_shown(p)}" for p in printed) or "nothing printed"
+        parts_zh = " + ".join(f"{p.label} {_shown(p)}" for p in printed) or "无"
+    diff = money(difference, involved)
+    bound_text = money(bound, involved)
+    if relation == "le" and difference < 0:
+        message_en = (f"{where_en}: {total.label} {_shown(total)} is less than {parts_en} "
+                      f"(sum {money(summed, involved)}, gap {money(-difference, involved)})")
+        message_zh = (f"{where_zh}：{total.label} {_shown(total)} 小于 {parts_zh}"
+                      f"（合计 {money(summed, involved)}，相差 {money(-difference, involved)}）")
+    else:
+        relation_en = "exceeds" if relation == "le" else "differs from"
+        relation_zh = "大于" if relation == "le" else "不等于"
+        message_en = (f"{where_en}: {total.label} {_shown(total)} {relation_en} {parts_en} "
+                      f"(sum {money(summed, involved)}, difference {diff}, rounding bound {bound_text})")
+        message_zh = (f"{where_zh}：{total.label} {_shown(total)} {relation_zh} {parts_zh}"
+                      f"（合计 {money(summed, involved)}，相差 {diff}，舍入容差 {bound_text}）")
+    figures = tuple(t.amount.value if t.amount is not None else ZERO for t in involved)
+    locators = tuple(t.locator for t in involved if t.locator is not None)
+    return Finding(code, severity, message_en, message_zh, figures, locators)
+
+
+def _where(table: Table, line: Line | None = None) -> tuple[str, str]:
+    if line is None:
+        return table.title, table.title
+    row = line.locator.row
+    return (f"{table.title} row {row} ({line.label})", f"{table.title}第{row}行（{line.label}）")
+
+
+# ---------------------------------------------------------------- the kinds
+
+def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    code = rule.get("code", DEFAULT_CODES["row"])
+    for kind in rule.get("tables", ()):
+        table = disclosure.table(kind)
+        if table is None:
+            continue
+        if any(find_column(table, spec, None) is not None for spec in rule.get("unless", ())):
+            continue
+        for line in table.lines:
+            total_column = find_column(table, rule.get("total"), line.side)
+            if total_column is None:
+                continue
+            part_columns = [c for c in (find_column(table, s, line.side) for s in rule.get("parts", ())) if c is not None]
+            part_columns = [c for c in dict.fromkeys(part_columns) if c.index != total_column.index]
+            if not part_columns or not line.cells:
+                continue
+            total = _short(cell_term(table, line, total_column), total_column.header)
+            parts = [_short(cell_term(table, line, c), c.header) for c in part_columns]
+            where_en, where_zh = _where(table, line)
+            finding = compare(code, total, parts, where_en, where_zh)
+            if finding:
+                yield finding
+
+
+def _short(term: Term, label: str) -> Term:
+    return Term(term.value, term.bound, term.locator, term.amount, label)
+
+
+def _lines_total(table: Table, key: str, side: str | None) -> Line | None:
+    for line in table.lines:
+        if line.key.slug == key and (side is None or line.side in (None, side)):
+            return line
+    return None
+
+
+def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    code = rule.get("code", DEFAULT_CODES["lines"])
+    side = rule.get("side")
+    for kind in rule.get("tables", ()):
+        table = disclosure.table(kind)
+        if table is None:
+            continue
+        total_line = _lines_total(table, rule.get("total"), side)
+        if total_line is None:
+            continue
+        patterns = rule.get("parts", ())
+        part_lines = [line for line in table.lines
+                      if line is not total_line and any(line_matches(line, p, side) for p in patterns)]
+        if not part_lines:
+            continue
+        for column in table.columns:
+            if side is not None and column.side not in (None, side):
+                continue
+            total = _short(cell_term(table, total_line, column), total_line.label)
+            if not total.printed and rule.get("blank_total", "zero") == "skip":
+                continue
+            parts = [_short(cell_term(table, line, column), line.label) for line in part_lines]
+            where_en, where_zh = _where(table, total_line)
+            header = f" / {column.header}" if column.header else ""
+            finding = compare(code, total, parts, where_en + header, where_zh + header)
+            if finding:
+                yield finding
+
+
+_CHILD_LENGTH = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}
+
+
+def check_hierarchy(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    code = rule.get("code", DEFAULT_CODES["hierarchy"])
+    for kind in rule.get("tables", ()):
+        table = disclosure.table(kind)
+        if table is None:
+            continue
+        coded = [(line, code_of(line)) for line in table.lines if code_of(line)]
+        for parent, parent_code in coded:
+            assert parent_code is not None
+            scheme = "functional" if parent.key.functional else "economic"
+            child_length = _CHILD_LENGTH[scheme].get(len(parent_code))
+            if child_length is None:
+                continue
+            children = [line for line, c in coded
+                        if c is not None and len(c) == child_length and c.startswith(parent_code)
+                        and bool(line.key.functional) == (scheme == "functional")]
+            if not children:
+                continue
+            for column in table.columns:
+                total = _short(cell_term(table, parent, column), f"{parent_code} {parent.label}")
+                parts = [_short(cell_term(table, child, column), f"{code_of(child)} {child.label}")
+                         for child in children]
+                where_en, where_zh = _where(table, parent)
+                header = f" / {column.header}" if column.header else ""
+                finding = compare(code, total, parts, where_en + header, where_zh + header)
+                if finding:
+                    yield finding
+
+
+def check_equal(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    if not glossary_says(disclosure, _glossary_condition(dict(rule.get("when_glossary", ())))):
+        return
+    code = rule.get("code", DEFAULT_CODES["equal"])
+    left = resolve(disclosure, Selector.parse(rule.get("left")))
+    rights = [resolve(disclosure, Selector.parse(text)) for text in rule.get("right", ())]
+    if left is None or any(r is None for r in rights):
+        return
+    resolved = [r for r in rights if r is not None]
+    if rule.get("presence") == "lines" and not (left.line_present and all(r.line_present for r in resolved)):
+        return
+    title_en = f"identity {rule.id}"
+    title_zh = f"勾稽关系 {rule.id}"
+    finding = compare(code, left.term, [r.term for r in resolved], title_en, title_zh,
+                      relation=rule.get("relation", "eq"), gap_severity=rule.get("gap_severity"))
+    if finding:
+        yield finding
+
+
+def check_match(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    code = rule.get("code", DEFAULT_CODES["match"])
+    left_spec, right_spec = dict(rule.get("left")), dict(rule.get("right"))
+    left_table, right_table = disclosure.table(left_spec["table"]), disclosure.table(right_spec["table"])
+    if left_table is None or right_table is None:
+        return
+    pattern = rule.get("lines", "coded")
+    left_side, right_side = left_spec.get("side"), right_spec.get("side")
+    left_lines = {line.key.slug: line for line in left_table.lines if line_matches(line, pattern, left_side)}
+    right_lines = {line.key.slug: line for line in right_table.lines if line_matches(line, pattern, right_side)}
+    for key in sorted(set(left_lines) | set(right_lines)):
+        terms: list[Term] = []
+        for table, lines, spec, side in ((left_table, left_lines, left_spec, left_side),
+                                         (right_table, right_lines, right_spec, right_side)):
+            line = lines.get(key)
+            if line is None:
+                terms.append(Term.of(None, None, f"{table.title}: {key} (absent)"))
+                continue
+            column = find_column(table, spec.get("column"), line.side or side)
+            if column is None:
+                break
+            terms.append(cell_term(table, line, column))
+        else:
+            finding = compare(code, terms[0], [terms[1]], f"{key} ({rule.id})", f"{key}（{rule.id}）")
+            if finding:
+                yield finding
+
+
+def check_project(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+    code = rule.get("code", DEFAULT_CODES["project"])
+    for project in disclosure.projects:
+        total_amount = getattr(project, rule.get("total"))
+        part_amounts = [(name, getattr(project, name)) for name in rule.get("parts", ())]
+        if total_amount is None or all(a is None for _, a in part_amounts):
+            continue
+        total = Term.of(total_amount, project.locator, str(rule.get("total")))
+        parts = [Term.of(a, project.locator, name) for name, a in part_amounts]
+        finding = compare(code, total, parts, f"project {project.serial} {project.name}",
+                          f"项目{project.serial}“{project.name}”")
+        if finding:
+            yield finding
+
+
+CHECKS = {
+    "row": check_rows,
+    "lines": check_lines,
+    "hierarchy": check_hierarchy,
+    "equal": check_equal,
+    "match": check_match,
+    "project": check_project,
+}
+
+
+def check_identities(disclosure: Disclosure, declared: Identities | None = None) -> list[Finding]:
+    """Every declared identity evaluated on ``disclosure``."""
+    declared = declared or identities()
+    findings: list[Finding] = []
+    for rule in declared.rules:
+        findings.extend(CHECKS[rule.kind](disclosure, rule))
+    return findings
+
+
+__all__ = ["ERROR", "WARNING", "INFO", "Identities", "Rule", "check_identities", "identities", "load_identities"]

@@ -1,0 +1,429 @@
+"""Narrative against tables: stated figures, changes, rates, shares, direction words, code names.
+
+Claims (``Disclosure.claims``) name a quantity in words; ``[[subject]]`` rows of
+vocab/identities.toml map those words to a table figure. What cannot be checked for lack of a
+base (last year's figures are usually not in the document) is left alone; what can is checked:
+sub-changes adding up to the stated total change, direction words against signs, rates and
+shares against the figures they are computed from, at the printed precision.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Iterator
+
+from ..model.disclosure import Claim, Disclosure
+from ..model.money import Amount
+from ..vocab import norm_label, recognition
+from .identities import Identities, compare, glossary_says, money
+from .quantities import Resolved, code_of, resolve
+from .report import ERROR, INFO, WARNING, Finding
+from .rounding import ZERO, Term, bound_of, severity_of
+
+MONEY_UNITS = ("万元", "元")
+_SIGN = {"increase": 1, "decrease": -1, "flat": 0}
+_WORD_ZH = {"increase": "增加", "decrease": "减少", "flat": "持平"}
+
+
+def _match_length(subject: str, names: tuple[str, ...]) -> int:
+    """How well a subject matches names: 0 not at all, else the matched length (exact beats ends-with)."""
+    norm = norm_label(subject)
+    best = 0
+    for name in names:
+        if norm == name:
+            best = max(best, 1000 + len(name))
+        elif norm.endswith(name):
+            best = max(best, len(name))
+    return best
+
+
+def _matches(subject: str, names: tuple[str, ...]) -> bool:
+    return _match_length(subject, names) > 0
+
+
+def subject_quantity(disclosure: Disclosure, subject: str, declared: Identities) -> Resolved | None:
+    """The table figure a narrative subject refers to: the best-matching applicable ``[[subject]]`` row
+    (exact name before the longest ends-with match; declaration order breaks ties)."""
+    ranked = sorted(
+        ((-_match_length(subject, entry.names), order, entry) for order, entry in enumerate(declared.subjects)),
+        key=lambda item: (item[0], item[1]),
+    )
+    for score, _, entry in ranked:
+        if score == 0:
+            break
+        if not glossary_says(disclosure, entry.when_glossary):
+            continue
+        resolved = resolve(disclosure, entry.quantity)
+        if resolved is not None and resolved.line_present:
+            return resolved
+    return None
+
+
+_BASE_AMOUNT = r"(?:较|比|与|同比|相比)\s*(20\d\d)\s*年[^，。；,;\d]*?{raw}\s*(?:万元|元)"
+
+
+def claim_year(claim: Claim) -> int | None:
+    """The year a figure is for; a figure after "较/比 2023年…" is the base year's, whatever the reader set."""
+    match = re.search(_BASE_AMOUNT.format(raw=re.escape(claim.raw)), claim.sentence)
+    if claim.kind == "amount" and match:
+        return int(match.group(1))
+    return claim.year
+
+
+def _claim_term(claim: Claim) -> Term:
+    return Term.of(claim.amount, claim.locator, claim.subject)
+
+
+def check_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+    """Every stated amount of the disclosure's year that names a table quantity must match it."""
+    for claim in disclosure.claims:
+        if claim.kind != "amount" or claim.unit not in MONEY_UNITS:
+            continue
+        year = claim_year(claim)
+        if year is not None and year != disclosure.year:
+            continue
+        resolved = subject_quantity(disclosure, claim.subject, declared)
+        if resolved is None:
+            continue
+        stated = _claim_term(claim)
+        table = resolved.term
+        finding = compare(
+            "narrative-figure-mismatch", stated, [table],
+            f"text “{claim.sentence}”", f"说明“{claim.sentence}”",
+        )
+        if finding:
+            yield finding
+
+
+def _signed(claim: Claim) -> Decimal:
+    return claim.value * _SIGN.get(claim.direction or "increase", 1)
+
+
+def _money_amount(claim: Claim) -> Amount | None:
+    return claim.amount if claim.unit in MONEY_UNITS else None
+
+
+def _yuan(claim: Claim) -> Decimal:
+    amount = _money_amount(claim)
+    return amount.yuan if amount is not None else claim.value
+
+
+def _half(claim: Claim) -> Decimal:
+    amount = _money_amount(claim)
+    if amount is not None:
+        return amount.precision * amount.unit.factor
+    exponent = claim.value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return Decimal(1).scaleb(exponent) / 2
+
+
+def _paragraphs(disclosure: Disclosure) -> dict[tuple[object, ...], list[Claim]]:
+    groups: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in disclosure.claims:
+        groups.setdefault((claim.locator.file, claim.locator.page, claim.locator.line, claim.section), []).append(claim)
+    return groups
+
+
+def check_change_sums(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+    """A total change stated with its parts (其中：基本支出减少…，项目支出减少…) must add up, signs included."""
+    for claims in _paragraphs(disclosure).values():
+        changes = [c for c in claims if c.kind == "change" and c.unit in MONEY_UNITS]
+        for rule in declared.change_sums:
+            totals = [c for c in changes if _matches(c.subject, rule.total)]
+            parts = [next((c for c in changes if _matches(c.subject, (name,))), None) for name in rule.parts]
+            if not totals or any(p is None for p in parts):
+                continue
+            total = totals[0]
+            found = [p for p in parts if p is not None]
+            difference = _signed(total) * _factor(total) - sum((_signed(p) * _factor(p) for p in found), ZERO)
+            bound = _half(total) + sum((_half(p) for p in found), ZERO)
+            severity = severity_of(difference, bound)
+            if severity is None:
+                continue
+            figures = (total.value, *(p.value for p in found))
+            locators = (total.locator, *(p.locator for p in found))
+            stated = "; ".join(f"{c.subject} {_WORD_ZH.get(c.direction or '', '')}{c.raw}{c.unit}" for c in (total, *found))
+            flipped = _flip_explains(total, found, bound)
+            if flipped is not None:
+                yield Finding(
+                    "narrative-direction-mismatch", ERROR,
+                    f"text “{total.sentence}”: the parts add up to the total change only if "
+                    f"{flipped.subject} {flipped.raw}{flipped.unit} goes the other way ({stated})",
+                    f"说明“{total.sentence}”：只有当{flipped.subject}{flipped.raw}{flipped.unit}的增减方向相反时，"
+                    f"各分项变动之和才等于总变动（{stated}）",
+                    (flipped.value, *figures), (flipped.locator, *locators),
+                )
+                continue
+            shown = _change_money(difference, total)
+            yield Finding(
+                "narrative-change-mismatch", severity,
+                f"text “{total.sentence}”: the changes of the parts do not add up to the total change "
+                f"({stated}; difference {shown})",
+                f"说明“{total.sentence}”：各分项增减额之和不等于总增减额（{stated}；相差{shown}）",
+                figures, locators,
+            )
+
+
+def _factor(claim: Claim) -> Decimal:
+    amount = _money_amount(claim)
+    return amount.unit.factor if amount is not None else Decimal(1)
+
+
+def _change_money(value_yuan: Decimal, claim: Claim) -> str:
+    factor = _factor(claim)
+    exponent = claim.value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return f"{format((value_yuan / factor).quantize(Decimal(1).scaleb(exponent)), 'f')}{claim.unit}"
+
+
+def _flip_explains(total: Claim, parts: list[Claim], bound: Decimal) -> Claim | None:
+    """The one claim whose direction, reversed, makes the parts add up (if exactly one does)."""
+    candidates = []
+    everything = [total, *parts]
+    for flipped in everything:
+        signed_total = _signed(total) * _factor(total) * (-1 if flipped is total else 1)
+        summed = sum((_signed(p) * _factor(p) * (-1 if flipped is p else 1) for p in parts), ZERO)
+        if flipped.value != 0 and abs(signed_total - summed) <= bound:
+            candidates.append(flipped)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _ratio_range(num: Term, den: Term) -> tuple[Decimal, Decimal] | None:
+    if den.value - den.bound <= 0:
+        return None
+    corners = [(num.value + a) / (den.value + b) * 100
+               for a in (-num.bound, num.bound) for b in (-den.bound, den.bound)]
+    return min(corners), max(corners)
+
+
+def _check_ratio(claim: Claim, num: Term, den: Term, what_en: str, what_zh: str, others: list[Claim]) -> Finding | None:
+    """A stated percentage against numerator/denominator, at the printed precision of all three."""
+    if den.value == 0:
+        return None
+    exact = num.value / den.value * 100
+    exponent = claim.value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    step = Decimal(1).scaleb(exponent)
+    if exact.quantize(step) == claim.value:
+        return None
+    span = _ratio_range(num, den)
+    half = step / 2
+    severity = ERROR
+    if span is not None and span[0] - half <= claim.value <= span[1] + half:
+        severity = WARNING
+    shown = format(exact.quantize(step), "f")
+    return Finding(
+        "narrative-rate-mismatch", severity,
+        f"text “{claim.sentence}”: {what_en} is stated as {claim.raw}% but the figures give {shown}%",
+        f"说明“{claim.sentence}”：{what_zh}为{claim.raw}%，按数字计算应为{shown}%",
+        (claim.value, *(c.value for c in others)),
+        (claim.locator, *(c.locator for c in others)),
+    )
+
+
+def check_changes(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+    """Changes, rates and direction words against the current and base figures where both are known."""
+    for claims in _paragraphs(disclosure).values():
+        for index, claim in enumerate(claims):
+            if claim.kind not in ("change", "rate"):
+                continue
+            if claim.direction in ("increase", "decrease") and claim.value == 0:
+                yield Finding(
+                    "narrative-zero-change-direction", INFO,
+                    f"text “{claim.sentence}”: a change of 0 is described as "
+                    f"{claim.direction} ({_WORD_ZH[claim.direction]}{claim.raw}{claim.unit})",
+                    f"说明“{claim.sentence}”：变动为0却用了“{_WORD_ZH[claim.direction]}”",
+                    (claim.value,), (claim.locator,),
+                )
+                continue
+            current, base = _current_and_base(disclosure, claims, index, declared)
+            if current is None:
+                continue
+            if claim.kind == "change" and claim.unit in MONEY_UNITS and base is not None:
+                yield from _change_against(claim, current, base)
+            if claim.kind == "rate" and claim.unit == "%":
+                finding = _rate_against(claims, index, claim, current, base)
+                if finding is not None:
+                    yield finding
+
+
+def _current_and_base(
+    disclosure: Disclosure, claims: list[Claim], index: int, declared: Identities
+) -> tuple[Term | None, Term | None]:
+    claim = claims[index]
+    same = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS
+            and norm_label(c.subject) == norm_label(claim.subject)]
+    current_claims = [c for c in same if claim_year(c) in (None, claim.year)]
+    base_claims = [c for c in same if claim.base_year is not None and claim_year(c) == claim.base_year]
+    current: Term | None = _claim_term(current_claims[-1]) if current_claims else None
+    if current is None and claim.year in (None, disclosure.year):
+        resolved = subject_quantity(disclosure, claim.subject, declared)
+        current = resolved.term if resolved is not None else None
+    base = _claim_term(base_claims[-1]) if base_claims else None
+    return current, base
+
+
+def _change_against(claim: Claim, current: Term, base: Term) -> Iterator[Finding]:
+    actual = current.value - base.value
+    stated = _signed(claim) * _factor(claim)
+    stated_term = Term(abs(stated), _half(claim), claim.locator, claim.amount, claim.subject)
+    if actual != 0 and claim.direction in ("increase", "decrease") and (actual > 0) != (claim.direction == "increase"):
+        yield Finding(
+            "narrative-direction-mismatch", ERROR,
+            f"text “{claim.sentence}”: says {claim.direction} but {claim.subject} went from "
+            f"{base.shown} to {current.shown}",
+            f"说明“{claim.sentence}”：称“{_WORD_ZH[claim.direction]}”，但{claim.subject}由{base.shown}变为{current.shown}",
+            (claim.value, *( [base.amount.value] if base.amount else []), *([current.amount.value] if current.amount else [])),
+            (claim.locator, *(t.locator for t in (base, current) if t.locator is not None)),
+        )
+        return
+    if claim.direction == "flat" and actual != 0:
+        severity = severity_of(actual, bound_of([current, base]))
+        if severity is not None:
+            yield Finding(
+                "narrative-direction-mismatch", severity,
+                f"text “{claim.sentence}”: says flat but {claim.subject} went from {base.shown} to {current.shown}",
+                f"说明“{claim.sentence}”：称“持平”，但{claim.subject}由{base.shown}变为{current.shown}",
+                (claim.value,), (claim.locator,),
+            )
+        return
+    actual_term = Term(abs(actual), current.bound + base.bound, current.locator, None, "current - base")
+    difference = stated_term.value - actual_term.value
+    severity = severity_of(difference, stated_term.bound + actual_term.bound)
+    if severity is not None:
+        yield Finding(
+            "narrative-change-mismatch", severity,
+            f"text “{claim.sentence}”: the stated change {claim.raw}{claim.unit} differs from "
+            f"{current.shown} - {base.shown} = {money(actual, [current, base])}",
+            f"说明“{claim.sentence}”：所述增减额{claim.raw}{claim.unit}与{current.shown} - {base.shown} = "
+            f"{money(actual, [current, base])}不符",
+            (claim.value,), (claim.locator,),
+        )
+
+
+def _rate_against(claims: list[Claim], index: int, claim: Claim, current: Term, base: Term | None) -> Finding | None:
+    changes = [c for c in claims[:index] if c.kind == "change" and c.unit in MONEY_UNITS
+               and norm_label(c.subject) == norm_label(claim.subject)]
+    if base is None and changes:
+        change = changes[-1]
+        signed = _signed(change) * _factor(change)
+        base = Term(current.value - signed, current.bound + _half(change), None, None, "base")
+        delta = Term(abs(signed), _half(change), change.locator, change.amount, "change")
+    elif base is not None:
+        delta = Term(abs(current.value - base.value), current.bound + base.bound, None, None, "change")
+    else:
+        return None
+    if claim.direction in ("increase", "decrease") and base is not None:
+        actual = current.value - base.value
+        if actual != 0 and (actual > 0) != (claim.direction == "increase") and not changes:
+            return Finding(
+                "narrative-direction-mismatch", ERROR,
+                f"text “{claim.sentence}”: says {claim.direction} {claim.raw}% but the figures went the other way",
+                f"说明“{claim.sentence}”：称“{_WORD_ZH[claim.direction]}{claim.raw}%”，但数字变动方向相反",
+                (claim.value,), (claim.locator,),
+            )
+    return _check_ratio(claim, delta, base, f"the rate of change of {claim.subject}",
+                        f"{claim.subject}的增减幅度", changes[-1:])
+
+
+def check_shares(disclosure: Disclosure) -> Iterator[Finding]:
+    """``X万元，占Y%``: X over the paragraph's first stated amount (the whole it is a share of)."""
+    for claims in _paragraphs(disclosure).values():
+        amounts = [c for c in claims if c.kind == "amount" and c.unit in MONEY_UNITS]
+        if not amounts:
+            continue
+        whole = amounts[0]
+        for index, claim in enumerate(claims):
+            if claim.kind != "share" or claim.unit != "%":
+                continue
+            before = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS]
+            if not before or before[-1] is whole:
+                continue
+            part = before[-1]
+            finding = _check_ratio(claim, _claim_term(part), _claim_term(whole),
+                                   f"the share of {part.subject} in {whole.subject}",
+                                   f"{part.subject}占{whole.subject}的比重", [part, whole])
+            if finding is not None:
+                yield finding
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def plain_name(label: str) -> str:
+    """A line label without its printed numbering (六、科学技术支出 → 科学技术支出)."""
+    return _NUMBERING.sub("", norm_label(label))
+
+
+def table_names(disclosure: Disclosure) -> dict[str, dict[str, list]]:
+    """code → name → locators of the lines printing that code with that name."""
+    names: dict[str, dict[str, list]] = {}
+    for table in disclosure.tables:
+        for line in table.lines:
+            code = code_of(line)
+            if code is None:
+                continue
+            names.setdefault(code, {}).setdefault(plain_name(line.label), []).append(line.locator)
+    return names
+
+
+_CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})(?!\d)\s*[“\"「]?([\u4e00-\u9fff]+)")
+
+
+def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
+    """A code named in the text must carry the name the tables print for it."""
+    names = table_names(disclosure)
+    for claim in disclosure.claims:
+        if claim.code and claim.code_name and claim.code in names:
+            stated = plain_name(claim.code_name)
+            if stated not in names[claim.code]:
+                yield _name_finding(claim.code, stated, names[claim.code], claim.sentence, claim.locator)
+    seen: set[tuple[str, str]] = set()
+    classes = {c.code: c for c in recognition().functional_classes}
+    for section in disclosure.sections:
+        if section.key in ("glossary",):
+            continue
+        for paragraph in section.paragraphs:
+            text = norm_label(paragraph)
+            for match in _CODE_IN_TEXT.finditer(text):
+                code, words = match.group(1), match.group(2)
+                if code not in names or (code, words) in seen:
+                    continue
+                if any(words.startswith(name) for name in names[code]):
+                    continue
+                seen.add((code, words))
+                yield _name_finding(code, words, names[code], paragraph, section.locator)
+            for code, printed in names.items():
+                known = classes.get(code)
+                if known is None:
+                    continue
+                for alias in (known.name_zh, *known.aliases):
+                    alias_norm = norm_label(alias)
+                    if alias_norm in printed or (code, alias_norm) in seen:
+                        continue
+                    if any(alias_norm in name for name in printed) or alias_norm not in text:
+                        continue
+                    seen.add((code, alias_norm))
+                    yield _name_finding(code, alias_norm, printed, paragraph, section.locator)
+
+
+def _name_finding(code: str, stated: str, printed: dict[str, list], sentence: str, locator) -> Finding:
+    table_name = sorted(printed)[0]
+    first = printed[table_name][0]
+    return Finding(
+        "narrative-code-name-mismatch", WARNING,
+        f"text “{sentence[:80]}”: code {code} is named {stated}, the tables print {table_name}",
+        f"说明“{sentence[:80]}”：科目{code}称为“{stated}”，表格中为“{table_name}”",
+        (), (locator, first),
+    )
+
+
+def check_narrative(disclosure: Disclosure, declared: Identities) -> list[Finding]:
+    findings: list[Finding] = []
+    findings.extend(check_amounts(disclosure, declared))
+    findings.extend(check_change_sums(disclosure, declared))
+    findings.extend(check_changes(disclosure, declared))
+    findings.extend(check_shares(disclosure))
+    findings.extend(check_code_names(disclosure))
+    return findings
