@@ -1,0 +1,612 @@
+"""Sources to data packages: the release step behind ``opendata build``.
+
+``build(sources, out, options)`` reads every source, checks it, renders its data package (CSV +
+Table Schemas, RDF, report.json) and writes it to ``out/<package name>/``, then writes the DCAT
+catalogue of the packages beside them (``catalog.ttl``, ``catalog.jsonld``). It is made to be run
+from release scripts:
+
+* **Deterministic.** The same sources, configuration and options give the same bytes. Dates come
+  only from ``issued`` or ``SOURCE_DATE_EPOCH``; without them no date is written.
+* **Atomic per package.** A package is written into a temporary folder inside ``out``, every file
+  fsynced, then swapped with the old folder in one ``renameat2(RENAME_EXCHANGE)`` (or, where that
+  is missing, two renames that the next build completes). A crash or SIGKILL at any point leaves
+  the old folder or the new one, never a mix.
+* **Locked.** ``out/.opendata.lock`` (``fcntl.flock``) keeps two builds into one directory from
+  interleaving; the second waits up to ``lock_timeout`` seconds and then stops with ``BuildLocked``.
+* **Incremental.** ``out/.opendata-manifest.json`` records, per package, a key made of the source
+  name and SHA-256, the tool version, the configuration fingerprint and the options; an unchanged
+  key whose folder is intact (sizes and modification times as recorded) is skipped.
+* **Parallel.** ``jobs > 1`` reads and renders in a process pool; the parent writes the results in
+  source order, so the output does not depend on ``jobs``.
+* **Checkable.** ``check=True`` builds in memory and lists the files of ``out`` that differ.
+
+Only ``cli.py`` prints or exits; this module returns a ``BuildResult``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from . import __version__
+from .config import Config
+from .errors import BuildLocked, ConfigError, Locator, UnreadableInput
+
+SOURCE_SUFFIXES = (".txt", ".pdf", ".html", ".htm", ".xlsx")
+LOCK_NAME = ".opendata.lock"
+MANIFEST_NAME = ".opendata-manifest.json"
+CATALOG_FILES = ("catalog.jsonld", "catalog.ttl")
+_TMP_PREFIX = ".tmp-"
+_OLD_PREFIX = ".old-"
+_MANIFEST_FORMAT = 1
+
+
+# --- options and results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What a build does besides reading the sources. ``issued`` is an ISO date or date-time."""
+
+    config: Config = field(default_factory=Config)
+    issued: str | None = None
+    jobs: int = 1
+    check: bool = False
+    rdf: bool = True
+    strict: bool = False
+    incremental: bool = True
+    prune: bool = False
+    fsync: bool = True
+    lock_timeout: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PackageResult:
+    """What became of one source."""
+
+    source: str
+    status: str  # built | unchanged | unreadable | conflict
+    package: str | None = None
+    errors: int = 0
+    warnings: int = 0
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """The outcome of a build; ``differences`` lists the files that differ (check mode)."""
+
+    out: Path
+    check: bool
+    packages: tuple[PackageResult, ...]
+    differences: tuple[str, ...] = ()
+    stale: tuple[str, ...] = ()  # package folders in ``out`` that no source produced
+    pruned: tuple[str, ...] = ()
+    checks: bool = True  # whether report.json (the validator) was available
+    rdf: bool = True  # whether the RDF files were written
+
+    @property
+    def unreadable(self) -> tuple[PackageResult, ...]:
+        return tuple(p for p in self.packages if p.status == "unreadable")
+
+    @property
+    def conflicts(self) -> tuple[PackageResult, ...]:
+        return tuple(p for p in self.packages if p.status == "conflict")
+
+    @property
+    def has_errors(self) -> bool:
+        """Error-level findings in any package (warnings count too when built with ``strict``)."""
+        return any(p.errors for p in self.packages)
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for p in self.packages:
+            result[p.status] = result.get(p.status, 0) + 1
+        return dict(sorted(result.items()))
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "check": self.check,
+            "counts": self.counts(),
+            "packages": [asdict(p) for p in self.packages],
+            "differences": list(self.differences),
+            "stale": list(self.stale),
+            "pruned": list(self.pruned),
+            "checks": self.checks,
+            "rdf": self.rdf,
+        }
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
+    """Files to build: each source file, and every reader-supported file inside a directory.
+
+    The result is sorted by path and has no duplicates, so the build order is always the same.
+    """
+    found: dict[str, Path] = {}
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            for child in path.rglob("*"):
+                if child.suffix.lower() in SOURCE_SUFFIXES and child.is_file() and not child.name.startswith("."):
+                    found[str(child)] = child
+        elif path.exists():
+            found[str(path)] = path
+        else:
+            raise UnreadableInput("no such file or directory", Locator(str(path)))
+    return [found[key] for key in sorted(found)]
+
+
+def issued_from(issued: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
+    """The ``issued`` date: the option, else ``SOURCE_DATE_EPOCH`` (UTC), else ``None`` (never the clock)."""
+    if issued:
+        for fmt in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ"):
+            try:
+                datetime.strptime(issued, fmt)
+                return issued
+            except ValueError:
+                continue
+        raise ConfigError(f"--issued must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, got {issued!r}")
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+# --- one package (runs in a worker process) -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    path: str
+    options: BuildOptions
+    previous: tuple[dict[str, Any], ...]  # manifest entries recorded for this source name
+    out: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    source: str
+    status: str  # built | unchanged | unreadable
+    key: str = ""
+    package: str | None = None
+    files: dict[str, bytes] | None = None
+    entry: dict[str, Any] | None = None  # catalogue facts (and, for unchanged, the whole manifest entry)
+    errors: int = 0
+    warnings: int = 0
+    message: str | None = None
+
+
+def _key(name: str, sha256: str, options: BuildOptions) -> str:
+    parts = {
+        "name": name,
+        "sha256": sha256,
+        "tool": __version__,
+        "config": options.config.fingerprint(),
+        "issued": options.issued,
+        "rdf": options.rdf and _rdf_available(),
+        "checks": _checks_available(),
+        "strict": options.strict,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _rdf_available() -> bool:
+    try:
+        from .emit import rdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _checks_available() -> bool:
+    try:
+        from .check import validate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
+    """The folder holds exactly the recorded files, with the recorded sizes and modification times."""
+    try:
+        names = {entry.name for entry in os.scandir(folder)}
+        if names != set(files):
+            return False
+        for name, (size, mtime_ns) in files.items():
+            stat = os.stat(folder / name)
+            if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def render_package(disclosure: Any, options: BuildOptions) -> tuple[Any, dict[str, bytes], int, int]:
+    """Check and render one disclosure: ``(disclosure, files, errors, warnings)``.
+
+    ``files`` maps the file names of the package folder to their bytes.
+    """
+    from .emit.catalog import dataset_iri, licence_of, publisher_of
+    from .emit.datapackage import render
+
+    config = options.config
+    extra: dict[str, bytes] = {}
+    errors = warnings = 0
+    findings: Any = ()
+    if _checks_available():
+        from .check import validate
+
+        report = validate(disclosure)
+        findings = report.findings
+        errors, warnings = report.errors, report.warnings
+        if options.strict and not errors:
+            errors = warnings  # with --strict warnings count as errors (has_errors(strict=True))
+        extra["report.json"] = (json.dumps(report.to_data(), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    if options.rdf and _rdf_available():
+        from .emit.rdf import render as render_rdf
+
+        rdf = render_rdf(disclosure, base_iri=config.base_iri, findings=findings)
+        for file_name, text in (("data.ttl", rdf.turtle), ("data.jsonld", rdf.jsonld), ("data.nt", rdf.ntriples)):
+            extra[file_name] = text.encode("utf-8") if isinstance(text, str) else text
+    files = render(
+        disclosure,
+        language=config.language,
+        issued=options.issued,
+        dataset_iri=dataset_iri(disclosure, config.base_iri),
+        licence=licence_of(config),
+        publisher=publisher_of(config),
+        files=extra,
+    )
+    return disclosure, files, errors, warnings
+
+
+def _make(task: _Task) -> _Made:
+    """Worker: one source to its package files, or ``unchanged`` when the manifest says so."""
+    from .emit.catalog import entry_of
+
+    path = Path(task.path)
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _Made(task.path, "unreadable", message=str(UnreadableInput(error.strerror or str(error), Locator(name))))
+    key = _key(name, hashlib.sha256(data).hexdigest(), task.options)
+    if task.options.incremental and not task.options.check:
+        for entry in task.previous:
+            if entry.get("key") == key and _intact(Path(task.out) / entry["package"], entry["files"]):
+                return _Made(task.path, "unchanged", key, entry["package"], entry=entry,
+                             errors=entry.get("errors", 0), warnings=entry.get("warnings", 0))
+    try:
+        from .read import read_bytes
+        from .recognise import recognise
+
+        disclosure = recognise(read_bytes(data, name))
+        disclosure, files, errors, warnings = render_package(disclosure, task.options)
+    except UnreadableInput as error:
+        return _Made(task.path, "unreadable", key, message=str(error))
+    entry = entry_of(disclosure, task.options.config.base_iri, files)
+    return _Made(task.path, "built", key, disclosure.slug, files, entry, errors, warnings)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+_RENAME_EXCHANGE = 2
+_libc: Any = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where the system cannot."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            _libc.renameat2  # noqa: B018 - raises AttributeError when absent
+        except (OSError, AttributeError):
+            _libc = False
+    if not _libc:
+        return False
+    at_fdcwd = -100
+    result = _libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes, fsync: bool) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        if fsync:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def write_package(out: Path, package: str, files: dict[str, bytes], fsync: bool = True) -> dict[str, list[int]]:
+    """Replace ``out/package`` with ``files`` atomically; returns ``{name: [size, mtime_ns]}``."""
+    tmp = out / f"{_TMP_PREFIX}{os.getpid()}-{package}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    for name in sorted(files):
+        _write_file(tmp / name, files[name], fsync)
+    if fsync:
+        _fsync_dir(tmp)
+    target = out / package
+    if target.exists():
+        if _exchange(tmp, target):
+            shutil.rmtree(tmp)  # now the old version
+        else:  # two renames; recover() completes them after a crash in between
+            old = out / f"{_OLD_PREFIX}{package}"
+            if old.exists():
+                shutil.rmtree(old)
+            os.rename(target, old)
+            os.rename(tmp, target)
+            shutil.rmtree(old)
+    else:
+        os.rename(tmp, target)
+    if fsync:
+        _fsync_dir(out)
+    return {name: [(s := os.stat(target / name)).st_size, s.st_mtime_ns] for name in sorted(files)}
+
+
+def write_file_atomic(path: Path, data: bytes, fsync: bool = True) -> None:
+    """Replace one file atomically (temporary file beside it, then ``os.replace``)."""
+    tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
+    _write_file(tmp, data, fsync)
+    os.replace(tmp, path)
+    if fsync:
+        _fsync_dir(path.parent)
+
+
+def recover(out: Path) -> None:
+    """Finish or undo what a killed build left: temporary folders go, a moved-away old folder returns."""
+    if not out.is_dir():
+        return
+    for entry in sorted(os.scandir(out), key=lambda e: e.name):
+        if entry.name.startswith(_TMP_PREFIX):
+            path = Path(entry.path)
+            shutil.rmtree(path) if entry.is_dir(follow_symlinks=False) else path.unlink()
+        elif entry.name.startswith(_OLD_PREFIX) and entry.is_dir(follow_symlinks=False):
+            target = out / entry.name[len(_OLD_PREFIX):]
+            if target.exists():
+                shutil.rmtree(entry.path)
+            else:
+                os.rename(entry.path, target)
+
+
+class _Lock:
+    """An exclusive ``flock`` on ``out/.opendata.lock``, waited for up to ``timeout`` seconds."""
+
+    def __init__(self, out: Path, timeout: float, shared: bool = False) -> None:
+        self.path = out / LOCK_NAME
+        self.timeout = timeout
+        self.mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        self.fd: int | None = None
+
+    def __enter__(self) -> "_Lock":
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, self.mode | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    self.fd = None
+                    raise BuildLocked(
+                        f"another build holds {self.path} (waited {self.timeout:g} s); "
+                        "try again when it has finished, or raise --lock-timeout"
+                    ) from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+# --- the manifest -------------------------------------------------------------------------------
+
+
+def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
+        return {}
+    packages = data.get("packages")
+    return packages if isinstance(packages, dict) else {}
+
+
+def _write_manifest(out: Path, packages: dict[str, dict[str, Any]], fsync: bool) -> None:
+    data = {"format": _MANIFEST_FORMAT, "tool": __version__, "packages": dict(sorted(packages.items()))}
+    write_file_atomic(out / MANIFEST_NAME, (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode(), fsync)
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def _results(tasks: Sequence[_Task], jobs: int) -> Iterator[_Made]:
+    """The made packages in task order, from ``jobs`` processes with a bounded look-ahead."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield _make(task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[_Made]] = deque()
+        iterator = iter(tasks)
+        for task in iterator:
+            pending.append(pool.submit(_make, task))
+            if len(pending) >= jobs * 4:
+                break
+        while pending:
+            made = pending.popleft().result()
+            for task in iterator:
+                pending.append(pool.submit(_make, task))
+                break
+            yield made
+
+
+def _package_folders(out: Path) -> set[str]:
+    if not out.is_dir():
+        return set()
+    return {e.name for e in os.scandir(out) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")}
+
+
+def _compare_folder(out: Path, package: str, files: dict[str, bytes]) -> list[str]:
+    folder = out / package
+    differences = []
+    present = {e.name for e in os.scandir(folder)} if folder.is_dir() else set()
+    for name in sorted(set(files) | present):
+        relative = f"{package}/{name}"
+        if name not in files:
+            differences.append(f"{relative} (not produced by this build)")
+        elif name not in present:
+            differences.append(f"{relative} (missing)")
+        elif (folder / name).read_bytes() != files[name]:
+            differences.append(f"{relative} (differs)")
+    return differences
+
+
+def build(
+    sources: Iterable[str | Path],
+    out: str | Path,
+    options: BuildOptions | None = None,
+    progress: Callable[[PackageResult], None] | None = None,
+) -> BuildResult:
+    """Build the packages of ``sources`` into ``out`` (or, with ``options.check``, compare with it).
+
+    Raises ``UnreadableInput`` for a source path that does not exist, ``BuildLocked`` when another
+    build holds ``out`` longer than ``options.lock_timeout``, ``ConfigError`` for a bad option.
+    """
+    from .emit.catalog import render_catalog
+
+    options = options or BuildOptions()
+    options = replace(options, issued=issued_from(options.issued))
+    out = Path(out)
+    paths = expand_sources(sources)
+    checking = options.check
+    if not checking:
+        out.mkdir(parents=True, exist_ok=True)
+    lock = _Lock(out, options.lock_timeout, shared=checking) if out.is_dir() else None
+    if lock:
+        lock.__enter__()
+    try:
+        if not checking:
+            recover(out)
+        manifest = _read_manifest(out) if options.incremental and not checking else {}
+        by_name: dict[str, list[dict[str, Any]]] = {}
+        for entry in manifest.values():
+            by_name.setdefault(entry.get("source", ""), []).append(entry)
+        tasks = [_Task(str(p), options, tuple(by_name.get(p.name, ())), str(out)) for p in paths]
+        results: list[PackageResult] = []
+        entries: dict[str, dict[str, Any]] = {}
+        differences: list[str] = []
+        produced: dict[str, str] = {}
+        last_flush = time.monotonic()
+        for made in _results(tasks, options.jobs):
+            if made.status == "unreadable":
+                result = PackageResult(made.source, "unreadable", message=made.message)
+            elif made.package in produced:
+                result = PackageResult(
+                    made.source, "conflict", made.package,
+                    message=f"{produced[made.package]} gives the same package name; this source was not written",
+                )
+            else:
+                package = made.package
+                assert package is not None
+                produced[package] = made.source
+                if made.status == "unchanged":
+                    assert made.entry is not None
+                    entries[package] = made.entry
+                else:
+                    assert made.files is not None and made.entry is not None
+                    if checking:
+                        differences += _compare_folder(out, package, made.files)
+                        files_meta: dict[str, list[int]] = {}
+                    else:
+                        files_meta = write_package(out, package, made.files, options.fsync)
+                    entries[package] = {
+                        **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
+                        "files": files_meta, "errors": made.errors, "warnings": made.warnings,
+                    }
+                result = PackageResult(made.source, made.status, package, made.errors, made.warnings)
+                if not checking and time.monotonic() - last_flush > 30:
+                    _write_manifest(out, {**manifest, **entries}, options.fsync)
+                    last_flush = time.monotonic()
+            results.append(result)
+            if progress:
+                progress(result)
+        catalog = render_catalog(
+            [entries[p] for p in sorted(entries)], options.config, issued=options.issued,
+        )
+        stale = sorted(_package_folders(out) - set(produced))
+        pruned: list[str] = []
+        if checking:
+            for name, data in sorted(catalog.items()):
+                path = out / name
+                if not path.is_file():
+                    differences.append(f"{name} (missing)")
+                elif path.read_bytes() != data:
+                    differences.append(f"{name} (differs)")
+            differences += [f"{name}/ (not produced by this build)" for name in stale]
+        else:
+            for name, data in sorted(catalog.items()):
+                path = out / name
+                if not (path.is_file() and path.read_bytes() == data):
+                    write_file_atomic(path, data, options.fsync)
+            if options.prune:
+                for name in stale:
+                    shutil.rmtree(out / name)
+                    manifest.pop(name, None)
+                pruned, stale = stale, []
+            kept = {k: v for k, v in manifest.items() if k in _package_folders(out)}
+            _write_manifest(out, {**kept, **entries}, options.fsync)
+        return BuildResult(
+            out=out,
+            check=checking,
+            packages=tuple(results),
+            differences=tuple(differences),
+            stale=tuple(stale),
+            pruned=tuple(pruned),
+            checks=_checks_available(),
+            rdf=options.rdf and _rdf_available(),
+        )
+    finally:
+        if lock:
+            lock.__exit__()

@@ -1,0 +1,188 @@
+"""The DCAT catalogue of the built packages: ``catalog.ttl`` and ``catalog.jsonld``.
+
+One ``dcat:Dataset`` per package (the same IRI as the ``qb:DataSet`` of its RDF, from
+vocab/iri-templates.toml) with its title, publisher, licence, fiscal year as ``dct:temporal`` and
+the administrative division as ``dct:spatial``; one ``dcat:Distribution`` per file of the package
+with its media type, byte size and SHA-256 (``spdx:checksum``). Follows DCAT 3
+(https://www.w3.org/TR/vocab-dcat-3/). No blank nodes: every node has an IRI derived from what it
+is. Written with the project's deterministic serialisers, no RDF library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote
+
+from .. import iris
+from ..config import Config
+from ..model.disclosure import Disclosure
+from .serialise import Lit, Triple, jsonld, sort_triples, turtle
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MEDIA = "https://www.iana.org/assignments/media-types/"
+FORMATS = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".ttl": "text/turtle",
+}
+CONFORMS = {
+    "datapackage.json": "https://specs.frictionlessdata.io/data-package/",
+    "data.ttl": "http://purl.org/linked-data/cube#",
+}
+
+
+def _keys(disclosure: Disclosure) -> dict[str, Any]:
+    d = disclosure
+    return {
+        "division": d.division.code or d.division.name or "cn",
+        "department": d.department.code or d.department.name,
+        "year": d.year,
+        "phase": d.phase,
+        "scope": "unit" if d.scope == "unit" else None,
+    }
+
+
+def dataset_iri(disclosure: Disclosure, base_iri: str) -> str:
+    """The IRI of a disclosure's dataset, the same as in its RDF (template ``dataset``)."""
+    return iris.templates().fill("dataset", base=iris.check_base(base_iri), **_keys(disclosure))
+
+
+def licence_of(config: Config) -> dict[str, str] | None:
+    """The Data Package ``licenses`` entry of the configuration, or ``None``."""
+    if not (config.licence or config.licence_iri):
+        return None
+    entry = {"name": config.licence, "path": config.licence_iri, "title": config.licence_title}
+    return {k: v for k, v in entry.items() if v}
+
+
+def publisher_of(config: Config) -> dict[str, str] | None:
+    """The Data Package ``contributors`` entry of the publisher, or ``None``."""
+    if not (config.publisher_name or config.publisher_iri):
+        return None
+    entry = {"title": config.publisher_name, "path": config.publisher_iri}
+    return {k: v for k, v in entry.items() if v}
+
+
+def entry_of(disclosure: Disclosure, base_iri: str, files: Mapping[str, bytes]) -> dict[str, Any]:
+    """What the catalogue says about one package (kept in the build manifest between builds)."""
+    from .datapackage import package_id
+
+    d = disclosure
+    base = iris.check_base(base_iri)
+    keys = _keys(d)
+    return {
+        "package": d.slug,
+        "name": package_id(d),
+        "dataset": dataset_iri(d, base),
+        "department_iri": iris.templates().fill("department", base=base, **{k: keys[k] for k in ("division", "department")}),
+        "division_iri": iris.templates().fill("division", base=base, division=keys["division"])
+        if (d.division.code or d.division.name) else None,
+        "title": d.title,
+        "department": d.department.name,
+        "department_code": d.department.code,
+        "division_code": d.division.code,
+        "division_name": d.division.name,
+        "province": d.division.province,
+        "year": d.year,
+        "phase": d.phase,
+        "scope": d.scope,
+        "distributions": [
+            {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in sorted(files.items())
+        ],
+    }
+
+
+def _lit(text: str | None, lang: str | None = None, datatype: str | None = None) -> Lit | None:
+    return None if text is None or text == "" else Lit(text, datatype, lang)
+
+
+def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> list[Triple]:
+    """The catalogue as triples; ``entries`` are ``entry_of`` results."""
+    base = iris.check_base(config.base_iri)
+    catalog = f"{base}/catalog"
+    out: list[Triple] = []
+
+    def add(s: str, p: str, o: str | Lit | None) -> None:
+        if o is not None:
+            out.append((s, p, o))
+
+    add(catalog, TYPE, DCAT + "Catalog")
+    add(catalog, DCT + "title", _lit(config.catalog_title, "en" if config.catalog_title.isascii() else "zh"))
+    date = None
+    if issued:
+        date = _lit(issued, datatype=XSD + ("dateTime" if "T" in issued else "date"))
+        add(catalog, DCT + "issued", date)
+    publisher = config.publisher_iri or (f"{base}/publisher" if config.publisher_name else None)
+    if publisher:
+        add(catalog, DCT + "publisher", publisher)
+        add(publisher, TYPE, FOAF + "Agent")
+        add(publisher, FOAF + "name", _lit(config.publisher_name))
+    licence = config.licence_iri
+    if licence:
+        add(catalog, DCT + "license", licence)
+        add(licence, TYPE, DCT + "LicenseDocument")
+        add(licence, RDFS + "label", _lit(config.licence_title or config.licence))
+    for entry in entries:
+        ds = entry["dataset"]
+        add(catalog, DCAT + "dataset", ds)
+        add(ds, TYPE, DCAT + "Dataset")
+        add(ds, DCT + "identifier", _lit(entry["name"]))
+        add(ds, DCT + "title", _lit(entry["title"], "zh"))
+        add(ds, DCAT + "keyword", _lit("部门预算" if entry["phase"] == "budget" else "部门决算", "zh"))
+        add(ds, DCAT + "keyword", _lit(entry["department"], "zh"))
+        add(ds, DCT + "creator", entry["department_iri"])
+        add(entry["department_iri"], TYPE, FOAF + "Agent")
+        add(entry["department_iri"], FOAF + "name", _lit(entry["department"], "zh"))
+        add(ds, DCT + "publisher", publisher or entry["department_iri"])
+        add(ds, DCT + "license", licence)
+        add(ds, DCT + "issued", date)
+        year = iris.year_iri(entry["year"])
+        add(ds, DCT + "temporal", year)
+        add(year, TYPE, DCT + "PeriodOfTime")
+        add(year, DCAT + "startDate", Lit(f"{entry['year']:04d}-01-01", XSD + "date"))
+        add(year, DCAT + "endDate", Lit(f"{entry['year']:04d}-12-31", XSD + "date"))
+        if entry.get("division_iri"):
+            division = entry["division_iri"]
+            add(ds, DCT + "spatial", division)
+            add(division, TYPE, DCT + "Location")
+            add(division, RDFS + "label", _lit(entry["division_name"], "zh"))
+            add(division, DCT + "identifier", _lit(entry["division_code"]))
+        for dist in entry["distributions"]:
+            name = dist["name"]
+            it = f"{ds}/distribution/{iris.segment(name)}"
+            suffix = name[name.rfind("."):]
+            add(ds, DCAT + "distribution", it)
+            add(it, TYPE, DCAT + "Distribution")
+            add(it, DCT + "title", _lit(name))
+            add(it, DCAT + "mediaType", MEDIA + FORMATS[suffix])
+            add(it, DCAT + "byteSize", Lit(str(dist["bytes"]), XSD + "nonNegativeInteger"))
+            add(it, DCT + "conformsTo", CONFORMS.get(name))
+            if config.download_url:
+                url = config.download_url + quote(f"{entry['package']}/{name}", safe="/")
+                add(it, DCAT + "downloadURL", url)
+                add(it, DCAT + "accessURL", url)
+            checksum = f"{it}#sha256"
+            add(it, SPDX + "checksum", checksum)
+            add(checksum, TYPE, SPDX + "Checksum")
+            add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
+            add(checksum, SPDX + "checksumValue", Lit(dist["sha256"], XSD + "hexBinary"))
+    return out
+
+
+def render_catalog(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> dict[str, bytes]:
+    """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries."""
+    ordered = sort_triples(triples(entries, config, issued))
+    return {
+        "catalog.ttl": turtle(ordered, header="opendata: DCAT catalogue of the data packages in this folder"),
+        "catalog.jsonld": jsonld(ordered),
+    }

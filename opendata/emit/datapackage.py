@@ -1,0 +1,569 @@
+"""A disclosure as a Frictionless data package: CSV resources and their Table Schemas.
+
+Implements the Data Package and Table Schema specifications (https://specs.frictionlessdata.io/
+data-package/, /table-schema/), with the Fiscal Data Package ``columnType`` of each field
+(https://specs.frictionlessdata.io/fiscal-data-package/) and ``rdfType`` naming the vocabulary term.
+The schemas are data in ``vocab/schemas/*.toml``; this module fills the rows.
+
+CSV files are UTF-8, LF line endings, a header row, rows in document order, decimals written
+exactly as stored (``Decimal`` to text, never through ``float``). A text cell that starts with
+``=``, ``+``, ``-`` or ``@`` and is not a plain number gets a leading ``'`` so that spreadsheet
+programs do not run it as a formula (CSV injection); numbers such as ``-12.00`` are written as they
+are.
+
+Nothing here imports frictionless or rdflib: building runs on many thousands of disclosures.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any, Iterable, Iterator, Mapping
+
+from ..model.disclosure import Disclosure, Project
+from ..model.money import Amount, canonical
+from ..vocab import norm_label, recognition, vocab_dir
+
+RESOURCES = (
+    "budget-lines",
+    "functional-codes",
+    "economic-codes",
+    "projects",
+    "indicators",
+    "spending-plans",
+    "procurement",
+    "assets",
+    "three-public",
+    "claims",
+    "institutions",
+    "glossary",
+    "coverage",
+)
+"""The tabular resources of every package, in ``datapackage.json`` order (file = name + .csv)."""
+
+AMOUNT_LAYOUTS = ("coded", "two-sided", "items")
+PROCUREMENT_ROLES = (
+    "total", "general-budget", "gov-fund", "state-capital", "special-account", "unit-funds", "carry-over",
+)
+
+# Files that are not tables: name in the package, resource name, format, media type, title zh/en.
+FILE_RESOURCES = {
+    "data.ttl": ("rdf-turtle", "ttl", "text/turtle", "RDF（Turtle）", "RDF (Turtle)"),
+    "data.jsonld": ("rdf-jsonld", "jsonld", "application/ld+json", "RDF（JSON-LD）", "RDF (JSON-LD)"),
+    "data.nt": ("rdf-ntriples", "nt", "application/n-triples", "RDF（N-Triples）", "RDF (N-Triples)"),
+    "report.json": ("report", "json", "application/json", "检查报告", "Validation report"),
+}
+
+_FORMULA_START = ("=", "+", "-", "@")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*)(?:\.\d+)?%?$")
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
+
+
+# --- schemas (data in vocab/schemas) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSchema:
+    """One tabular resource: its descriptor (without bytes and hash) and its column names."""
+
+    name: str
+    descriptor: dict[str, Any]
+    columns: tuple[str, ...]
+
+
+def _enums() -> dict[str, dict[str, Any]]:
+    """Values of the ``@name`` enums, from the vocabulary (a new key there is a new allowed value)."""
+    from ..recognise.coverage import STATUSES
+
+    rec = recognition()
+    measures = sorted({role.measure for role in rec.columns.values()})
+    funds = sorted({role.fund for role in rec.columns.values() if role.fund})
+    tables = sorted(kind.key for kind in rec.tables if kind.layout in AMOUNT_LAYOUTS)
+    return {
+        "phases": {"enum": ["budget", "final"]},
+        "sides": {"enum": ["income", "expenditure"]},
+        "units": {"enum": ["元", "万元"]},
+        "tables": {"enum": tables},
+        "funds": {"enum": funds},
+        "coverage": {"enum": sorted(STATUSES)},
+        # columns whose header is not in the vocabulary keep their position as measure
+        "measures": {"pattern": "(" + "|".join(re.escape(m) for m in measures) + r"|column-[0-9]+)"},
+    }
+
+
+def _expand(iri: str, prefixes: Mapping[str, str]) -> str:
+    prefix, sep, local = iri.partition(":")
+    if sep and prefix in prefixes:
+        return prefixes[prefix] + local
+    return iri
+
+
+def _field(spec: Mapping[str, Any], language: str, prefixes: Mapping[str, str], enums: Mapping[str, Any]) -> dict[str, Any]:
+    zh_title, en_title = spec["title"]
+    zh_desc, en_desc = spec["description"]
+    field: dict[str, Any] = {
+        "name": spec["name"],
+        "type": spec["type"],
+        "title": zh_title if language == "zh" else en_title,
+        "description": zh_desc if language == "zh" else en_desc,
+        "titles": {"zh": zh_title, "en": en_title},
+        "descriptions": {"zh": zh_desc, "en": en_desc},
+    }
+    if "format" in spec:
+        field["format"] = spec["format"]
+    constraints = dict(spec.get("constraints", {}))
+    enum = constraints.get("enum")
+    if isinstance(enum, str) and enum.startswith("@"):
+        del constraints["enum"]
+        constraints.update(enums[enum[1:]])
+    if constraints:
+        field["constraints"] = constraints
+    if "columnType" in spec:
+        field["columnType"] = spec["columnType"]
+    if "rdfType" in spec:
+        field["rdfType"] = _expand(spec["rdfType"], prefixes)
+    return field
+
+
+@cache
+def schemas(language: str = "zh") -> tuple[ResourceSchema, ...]:
+    """The descriptors of the tabular resources, read once from ``vocab/schemas``."""
+    base = vocab_dir() / "schemas"
+    common = tomllib.loads((base / "common.toml").read_text(encoding="utf-8"))
+    prefixes = common["prefixes"]
+    enums = _enums()
+    result = []
+    for name in RESOURCES:
+        spec = tomllib.loads((base / f"{name}.toml").read_text(encoding="utf-8"))
+        assert spec["name"] == name, f"vocab/schemas/{name}.toml names {spec['name']}"
+        own = [f["name"] for f in spec["fields"]]
+        specs = list(spec["fields"])
+        if spec.get("locator", True):
+            specs += [f for f in common["locator"] if f["name"] not in own]
+        fields = [_field(f, language, prefixes, enums) for f in specs]
+        schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+        if "primaryKey" in spec:
+            schema["primaryKey"] = spec["primaryKey"]
+        if "foreignKeys" in spec:
+            schema["foreignKeys"] = spec["foreignKeys"]
+        zh_title, en_title = spec["title"]
+        zh_desc, en_desc = spec["description"]
+        descriptor = {
+            "name": name,
+            "path": f"{name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n", "quoteChar": '"'},
+            "title": zh_title if language == "zh" else en_title,
+            "description": zh_desc if language == "zh" else en_desc,
+            "titles": {"zh": zh_title, "en": en_title},
+            "descriptions": {"zh": zh_desc, "en": en_desc},
+            "rdfType": _expand(spec["rdfType"], prefixes),
+            "schema": schema,
+        }
+        result.append(ResourceSchema(name, descriptor, tuple(f["name"] for f in fields)))
+    return tuple(result)
+
+
+# --- cells and CSV ------------------------------------------------------------------------------
+
+
+def cell(value: object) -> str:
+    """The CSV text of one value: decimals exact, booleans lower-case, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+            return "'" + value
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"no CSV form for {type(value).__name__}: {value!r}")
+
+
+def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping[str, object]]) -> bytes:
+    """A CSV file (UTF-8, LF, header row) with the columns in schema order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(name)) for name in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _locator(locator: Any) -> dict[str, object]:
+    return {
+        "file": locator.file, "page": locator.page, "line": locator.line,
+        "table": locator.table, "row": locator.row, "column": locator.column,
+    }
+
+
+def _yuan(amount: Amount | None) -> str | None:
+    return None if amount is None else canonical(amount.yuan)
+
+
+def _source(amount: Amount | None) -> str | None:
+    return None if amount is None else amount.text
+
+
+def _unit(*amounts: Amount | None) -> str | None:
+    units = {a.unit.value for a in amounts if a is not None}
+    if len(units) > 1:
+        raise ValueError(f"amounts of one row in different units: {sorted(units)}")
+    return units.pop() if units else None
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def budget_lines(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    """Every table amount, one row each, with an identifier built from its meaning."""
+    seen: set[str] = set()
+    for table in disclosure.tables:
+        for line in table.lines:
+            for c in line.cells:
+                amount = c.amount
+                if amount is None:
+                    continue
+                parts = [table.kind, line.key.slug]
+                if line.side:
+                    parts.append(line.side)
+                parts.append(c.column.measure)
+                if c.column.fund:
+                    parts.append(c.column.fund)
+                ident = "/".join(parts)
+                if ident in seen:  # two columns with the same meaning: tell them apart by position
+                    ident = f"{ident}@{c.column.index}"
+                    while ident in seen:
+                        ident += "+"
+                seen.add(ident)
+                row = _locator(c.locator)
+                row.update(
+                    id=ident,
+                    fiscal_year=disclosure.year,
+                    phase=disclosure.phase,
+                    department_code=disclosure.department.code,
+                    table=table.kind,
+                    table_title=table.title,
+                    row_label=line.label,
+                    line_item=line.key.item,
+                    functional_code=line.key.functional,
+                    economic_code=line.key.economic,
+                    level=line.level,
+                    serial=line.serial,
+                    side=line.side,
+                    measure=c.column.measure,
+                    fund=c.column.fund,
+                    amount_yuan=canonical(amount.yuan),
+                    source_amount=amount.text,
+                    source_unit=amount.unit.value,
+                    source_text=c.raw,
+                )
+                yield row
+
+
+def _code_list(disclosure: Disclosure, scheme: str) -> list[dict[str, object]]:
+    """The codes of one scheme printed in the document, their parents, names from coded tables first."""
+    rec = recognition()
+    layouts = {kind.key: kind.layout for kind in rec.tables}
+    classes = {c.code: c for c in (rec.functional_classes if scheme == "functional" else rec.economic_classes)}
+    printed: dict[str, str] = {}
+    for preferred in (True, False):
+        for table in disclosure.tables:
+            if (layouts.get(table.kind) == "coded") != preferred:
+                continue
+            for line in table.lines:
+                code = line.key.functional if scheme == "functional" else line.key.economic
+                if code and code not in printed:
+                    name = _NUMBERING.sub("", line.label).strip()
+                    printed[code] = name
+    rows: dict[str, dict[str, object]] = {}
+    for code, name in printed.items():
+        known = classes.get(code)
+        rows[code] = {"code": code, "name": name or (known.name_zh if known else None),
+                      "name_en": known.name_en if known else None, "origin": "document"}
+    for code in list(rows):
+        parent = code[:-2]
+        while len(parent) >= 3 and parent not in rows:
+            known = classes.get(parent)
+            rows[parent] = {
+                "code": parent,
+                "name": known.name_zh if known else None,
+                "name_en": known.name_en if known else None,
+                "origin": "vocabulary" if known else "implied",
+            }
+            parent = parent[:-2]
+    for code, row in rows.items():
+        row["parent"] = code[:-2] if len(code) > 3 else None
+        row["level"] = (len(code) - 1) // 2
+    return [rows[code] for code in sorted(rows)]
+
+
+def project_ids(projects: Iterable[Project]) -> list[str]:
+    """Package-local project identifiers: the printed code, else ``p`` and the table number."""
+    ids: list[str] = []
+    for position, project in enumerate(projects, start=1):
+        base = project.code or f"p{project.serial if project.serial is not None else position:02d}"
+        ident, n = base, 1
+        while ident in ids:
+            n += 1
+            ident = f"{base}~{n}"
+        ids.append(ident)
+    return ids
+
+
+def _projects(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, object]]:
+    for ident, p in zip(ids, disclosure.projects):
+        row = _locator(p.locator)
+        row.update(
+            project=ident, serial=p.serial, code=p.code, name=p.name, title=p.title,
+            budget_yuan=_yuan(p.budget), budget_source=_source(p.budget),
+            fiscal_yuan=_yuan(p.fiscal), fiscal_source=_source(p.fiscal),
+            other_yuan=_yuan(p.other), other_source=_source(p.other),
+            source_unit=_unit(p.budget, p.fiscal, p.other),
+            purpose=p.purpose, goal=p.goal,
+            attributes="｜".join(f"{k}={v}" for k, v in p.attributes) or None,
+        )
+        yield row
+
+
+def _indicators(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, object]]:
+    for ident, p in zip(ids, disclosure.projects):
+        for position, indicator in enumerate(p.indicators, start=1):
+            t = indicator.target
+            row = _locator(indicator.locator)
+            row.update(
+                project=ident, indicator=position, level1=indicator.level1, level2=indicator.level2,
+                level3=indicator.level3, description=indicator.description, target_raw=t.raw,
+                target_kind=t.kind, comparator=t.comparator, target_value=t.value, target_upper=t.upper,
+                target_unit=t.unit, target_month=t.month, target_day=t.day, deadline_rule=t.deadline_rule,
+                qualifier=t.qualifier, basis=indicator.basis,
+            )
+            yield row
+
+
+def _spending_plans(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, object]]:
+    for ident, p in zip(ids, disclosure.projects):
+        for position, point in enumerate(p.plan, start=1):
+            row = _locator(point.locator)
+            row.update(
+                project=ident, point=position, month=point.month, label=point.label,
+                amount_yuan=_yuan(point.amount), source_amount=_source(point.amount), source_unit=_unit(point.amount),
+            )
+            yield row
+
+
+def _procurement(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    for position, line in enumerate(disclosure.procurement, start=1):
+        amounts = dict(line.amounts)
+        unknown = set(amounts) - set(PROCUREMENT_ROLES)
+        if unknown:
+            raise ValueError(f"procurement amounts with roles unknown to the schema: {sorted(unknown)}")
+        row = _locator(line.locator)
+        row.update(
+            position=position, level=line.level, label=line.label, project_name=line.project_name or None,
+            project_budget_yuan=_yuan(line.project_budget), project_budget_source=_source(line.project_budget),
+            item_name=line.item_name or None, catalogue_code=line.catalogue_code,
+            unit_of_measure=line.unit_of_measure or None, quantity=line.quantity,
+            unit_price_yuan=_yuan(line.unit_price), unit_price_source=_source(line.unit_price),
+            sme_reserved_yuan=_yuan(line.sme_reserved), sme_reserved_source=_source(line.sme_reserved),
+            source_unit=_unit(line.project_budget, line.unit_price, line.sme_reserved, *amounts.values()),
+        )
+        for role in PROCUREMENT_ROLES:
+            key = role.replace("-", "_")
+            row[f"{key}_yuan"] = _yuan(amounts.get(role))
+            row[f"{key}_source"] = _source(amounts.get(role))
+        yield row
+
+
+def _assets(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    for position, a in enumerate(disclosure.assets, start=1):
+        row = _locator(a.locator)
+        row.update(
+            position=position, item=a.item, label=a.label, quantity=a.quantity, quantity_unit=a.quantity_unit,
+            value_yuan=_yuan(a.value), value_source=_source(a.value), source_unit=_unit(a.value), as_of=a.as_of,
+        )
+        yield row
+
+
+def _three_public(lines: list[dict[str, object]]) -> Iterator[dict[str, object]]:
+    for line in lines:
+        if line["table"] != "three-public-expenses":
+            continue
+        row = {name: line[name] for name in ("file", "page", "line", "table", "row", "column")}
+        row.update(
+            budget_line=line["id"], item=line["line_item"], label=line["row_label"], fund=line["fund"],
+            amount_yuan=line["amount_yuan"], source_amount=line["source_amount"], source_unit=line["source_unit"],
+        )
+        yield row
+
+
+def _claims(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    for position, c in enumerate(disclosure.claims, start=1):
+        row = _locator(c.locator)
+        amount = c.amount
+        row.update(
+            position=position, section=c.section, kind=c.kind, subject=c.subject, value=c.value, unit=c.unit,
+            amount_yuan=_yuan(amount), direction=c.direction, year=c.year, base_year=c.base_year,
+            code=c.code, code_name=c.code_name, raw=c.raw, sentence=c.sentence,
+        )
+        yield row
+
+
+def _institutions(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    for position, i in enumerate(disclosure.institutions, start=1):
+        row = _locator(i.locator)
+        row.update(position=position, name=i.name, nature=i.nature, grade=i.grade, funding=i.funding)
+        yield row
+
+
+def _glossary(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    for position, term in enumerate(disclosure.glossary, start=1):
+        row = _locator(term.locator)
+        row.update(position=position, term=term.term, definition=term.definition)
+        yield row
+
+
+def _coverage(disclosure: Disclosure) -> Iterator[dict[str, object]]:
+    from ..recognise.coverage import STATUSES
+
+    for position, entry in enumerate(disclosure.coverage, start=1):
+        row = _locator(entry.locator)
+        row.update(position=position, token=entry.token, status=entry.status,
+                   captured=STATUSES[entry.status], note=entry.note or None)
+        yield row
+
+
+def rows(disclosure: Disclosure) -> dict[str, list[dict[str, object]]]:
+    """The rows of every tabular resource, keyed by resource name."""
+    ids = project_ids(disclosure.projects)
+    lines = list(budget_lines(disclosure))
+    return {
+        "budget-lines": lines,
+        "functional-codes": _code_list(disclosure, "functional"),
+        "economic-codes": _code_list(disclosure, "economic"),
+        "projects": list(_projects(disclosure, ids)),
+        "indicators": list(_indicators(disclosure, ids)),
+        "spending-plans": list(_spending_plans(disclosure, ids)),
+        "procurement": list(_procurement(disclosure)),
+        "assets": list(_assets(disclosure)),
+        "three-public": list(_three_public(lines)),
+        "claims": list(_claims(disclosure)),
+        "institutions": list(_institutions(disclosure)),
+        "glossary": list(_glossary(disclosure)),
+        "coverage": list(_coverage(disclosure)),
+    }
+
+
+# --- the package --------------------------------------------------------------------------------
+
+
+def package_id(disclosure: Disclosure) -> str:
+    """The ASCII ``name`` of the package (Data Package names are lower-case ASCII)."""
+    division = disclosure.division.code or "cn"
+    department = disclosure.department.code
+    if not department:
+        department = "d" + hashlib.sha256(norm_label(disclosure.department.name).encode()).hexdigest()[:10]
+    parts = [division, department.lower(), str(disclosure.year), disclosure.phase]
+    if disclosure.scope == "unit":
+        parts.append("unit")
+    return re.sub(r"[^a-z0-9._-]+", "-", "-".join(parts))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render(
+    disclosure: Disclosure,
+    *,
+    language: str = "zh",
+    issued: str | None = None,
+    dataset_iri: str | None = None,
+    licence: Mapping[str, str] | None = None,
+    publisher: Mapping[str, str] | None = None,
+    tool_version: str = "",
+    files: Mapping[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """Every file of the package: the CSVs, the given ``files`` (RDF, report) and datapackage.json.
+
+    ``issued`` is an ISO date or date-time for ``created``; without it no date is written.
+    """
+    from .. import __version__
+
+    out: dict[str, bytes] = {}
+    resources: list[dict[str, Any]] = []
+    data = rows(disclosure)
+    for schema in schemas(language):
+        body = csv_bytes(schema.columns, data[schema.name])
+        out[schema.descriptor["path"]] = body
+        descriptor = dict(schema.descriptor)
+        descriptor["bytes"] = len(body)
+        descriptor["hash"] = "sha256:" + _digest(body)
+        resources.append(descriptor)
+    for name, body in sorted((files or {}).items()):
+        resource, fmt, mediatype, zh, en = FILE_RESOURCES[name]
+        out[name] = body
+        resources.append({
+            "name": resource, "path": name, "type": "file", "format": fmt, "mediatype": mediatype,
+            "encoding": "utf-8", "title": zh if language == "zh" else en, "titles": {"zh": zh, "en": en},
+            "bytes": len(body), "hash": "sha256:" + _digest(body),
+        })
+    d = disclosure
+    place = " ".join(p for p in (d.division.province, d.division.name) if p)
+    phase_zh = "部门预算" if d.phase == "budget" else "部门决算"
+    title_en = f"{d.year} {'budget' if d.phase == 'budget' else 'final accounts'} of {d.department.name}"
+    descriptor: dict[str, Any] = {
+        "profile": "data-package",
+        "name": package_id(d),
+        "title": d.title if language == "zh" else title_en,
+        "titles": {"zh": d.title, "en": title_en},
+        "description": (
+            f"{place} {d.department.name} {d.year}年{phase_zh}公开文件中的全部数字，每个数字保留原文金额、单位和位置。".strip()
+            if language == "zh" else
+            f"Every figure of the {d.year} {phase_zh} disclosure of {d.department.name} ({place}), "
+            "each with its printed value, unit and place in the source."
+        ),
+        "keywords": [k for k in (phase_zh, d.department.name, d.division.province, d.division.name, str(d.year)) if k],
+        "countryCode": "CN",
+        "fiscalPeriod": {"start": f"{d.year}-01-01", "end": f"{d.year}-12-31"},
+        "contributors": [{"title": d.department.name, "role": "author"}],
+        "sources": [{"title": d.source.name, "path": d.source.name, "hash": "sha256:" + d.source.sha256,
+                     "mediatype": d.source.media_type}],
+        "opendata": {
+            "department": d.department.name,
+            "department_code": d.department.code,
+            "division_code": d.division.code,
+            "division_name": d.division.name,
+            "province": d.division.province,
+            "fiscal_year": d.year,
+            "phase": d.phase,
+            "scope": d.scope,
+            "unit": d.unit.value,
+            "tool_version": tool_version or __version__,
+        },
+        "resources": resources,
+    }
+    if dataset_iri:
+        descriptor["id"] = dataset_iri
+    if issued:
+        descriptor["created"] = issued if "T" in issued else f"{issued}T00:00:00Z"
+    if publisher:
+        descriptor["contributors"].append({**publisher, "role": "publisher"})
+    if licence:
+        descriptor["licenses"] = [dict(licence)]
+    out["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return out
