@@ -11,7 +11,6 @@ import click
 from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
-from rich.text import Text
 
 from . import __version__, load, sample_path
 from .errors import OpendataError, UnreadableInput
@@ -182,48 +181,6 @@ def build(sources: tuple[Path, ...], out: Path, check: bool, issued: str | None,
     if result.has_errors and not allow_errors and not quiet and not as_json:
         err.print("error: the checks found errors (see report.json; --allow-errors to publish anyway)", markup=False)
     sys.exit(code)
-
-
-@main.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a readable report; json: the findings as data (decimals as strings).")
-@click.option("--strict", is_flag=True, default=False, help="Warnings count as errors for the exit code.")
-def validate(sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
-    """Check the accounting of each SOURCE (default: the bundled sample): sums, cross-table identities,
-    narrative figures and codes. Exit 0 when no error-level finding, 1 otherwise, 3 for unreadable input."""
-    from .check import validate as check_disclosure
-
-    reports = []
-    unreadable = False
-    for path in sources or (sample_path(),):
-        try:
-            reports.append(check_disclosure(load(path)))
-        except UnreadableInput as error:
-            _console(stderr=True).print(f"[bold red]error:[/] unreadable input: {error}", markup=True)
-            unreadable = True
-    if fmt == "json":
-        click.echo(json.dumps({"reports": [r.to_data() for r in reports]}, ensure_ascii=False, indent=1))
-    else:
-        console = _console()
-        for report in reports:
-            console.print(f"[bold]{report.source}[/]: {report.errors} errors, {report.warnings} warnings, "
-                          f"{report.infos} infos")
-            styles = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-            for finding in report.findings:
-                where = "; ".join(str(loc).split(", ", 1)[-1] for loc in finding.locators[:4])
-                more = f" (+{len(finding.locators) - 4} more)" if len(finding.locators) > 4 else ""
-                line = Text()
-                line.append(f"{finding.severity:<7} ", style=styles.get(finding.severity, ""))
-                line.append(finding.code, style="bold")
-                line.append(f"  {where}{more}")
-                console.print(line)
-                console.print(Text(f"        {finding.message_en}"))
-                console.print(Text(f"        {finding.message_zh}"))
-    if unreadable:
-        sys.exit(EXIT_UNREADABLE)
-    if any(report.has_errors(strict) for report in reports):
-        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
