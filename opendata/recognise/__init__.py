@@ -16,7 +16,7 @@ from .context import Context
 from .grid import build_coded, build_items, build_two_sided
 from .identity import find_department, find_division, find_phase, find_scope, find_year
 from .listings import build_assets, build_institutions, build_procurement
-from .narrative import build_sections
+from .narrative import build_sections, resolve_codes
 from .projects import build_project
 from .segment import NarrativeLine, TableBlock, TocLine, is_meta, segment, strip_numbering, toc_parts
 
@@ -109,6 +109,7 @@ def recognise(document: SourceDocument) -> Disclosure:
         elif layout == "institutions":
             institutions = institutions + build_institutions(block, context)
     sections, glossary, claims = build_sections(narrative, context) if narrative else ((), (), ())
+    claims = resolve_codes(claims, tuple(tables))
     titles = [b.title for b in table_blocks] + [" ".join(line.filled) for line in narrative[:5]]
     department = find_department(table_blocks, narrative)
     year = find_year(table_blocks, list(document.lines))

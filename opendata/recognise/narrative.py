@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from decimal import Decimal
 
-from ..model.disclosure import Claim, Section, Term
+from ..model.disclosure import Claim, Section, Table, Term
 from ..read.document import SourceLine
 from ..vocab import norm_label, recognition
 from .context import Context
+from .segment import strip_numbering
 
 _TOP_HEADING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分\s*)?[一二三四五六七八九十]+、\s*\S")
 _GLOSSARY_ENTRY = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?\*{0,2}(?P<term>[^:：*]{1,40}?)\*{0,2}\s*[:：]\s*(?P<definition>.+)$")
@@ -94,15 +96,38 @@ def build_sections(lines: list[SourceLine], context: Context) -> tuple[tuple[Sec
     return tuple(sections), tuple(terms), tuple(claims)
 
 
+_CODE_PATH = re.compile(
+    r"(?P<l1>[\u4e00-\u9fff][\u4e00-\u9fff、与和及等]{1,29})\(类\)"
+    r"(?:\s*(?P<l2>[\u4e00-\u9fff、与和及等]{2,30})\(款\))?"
+    r"(?:\s*(?P<l3>[\u4e00-\u9fff、与和及等]{2,30})\(项\))?"
+)
+
+
+def code_paths(norm: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Functional classification names printed as ``X（类）Y（款）Z（项）``: position and names."""
+    return [
+        (match.end(), tuple(name for name in (match["l1"], match["l2"], match["l3"]) if name))
+        for match in _CODE_PATH.finditer(norm)
+    ]
+
+
 def extract_claims(text: str, line: SourceLine, context: Context, section: str | None = None) -> list[Claim]:
-    """Figures with a unit (万元, 元, %) and the words before them that name the quantity."""
+    """Figures with a unit (万元, 元, %) and the words before them that name the quantity.
+
+    A claim made after a classification named as ``X（类）Y（款）Z（项）`` in the same paragraph
+    carries those names (``code_name`` the last of them); ``resolve_codes`` finds the code.
+    """
     norm = unicodedata.normalize("NFKC", text)
+    paths = code_paths(norm)
+    offset = 0  # position of the current sentence in the paragraph
     result: list[Claim] = []
     last_subject = ""
     topic = ""  # the first quantity named in the paragraph
     year: int | None = None
     base_year: int | None = None
     for sentence in re.split(r"(?<=[。；;])", norm):
+        sentence_start = offset
+        offset += len(sentence)
         cursor = 0
         for match in _CLAIM.finditer(sentence):
             for seen in _YEAR.finditer(sentence[cursor:match.start()]):
@@ -155,6 +180,8 @@ def extract_claims(text: str, line: SourceLine, context: Context, section: str |
             raw = match["num"]
             value = Decimal(raw.replace(",", ""))
             context.ledger.claim(line, raw)
+            named = [names for end, names in paths if end <= sentence_start + start]
+            code_name = "/".join(named[-1]) if named else None
             result.append(
                 Claim(
                     kind=kind,
@@ -168,6 +195,41 @@ def extract_claims(text: str, line: SourceLine, context: Context, section: str |
                     raw=raw,
                     locator=context.locate(line),
                     section=section,
+                    code_name=code_name,
                 )
             )
     return result
+
+
+def resolve_codes(claims: tuple[Claim, ...], tables: tuple[Table, ...]) -> tuple[Claim, ...]:
+    """Claims naming a classification path (``code_name`` 类/款/项 names) get its code.
+
+    The code is looked up in the document's own functional tables (a name under its parent's
+    code), the 类 level also in the code list; ``code_name`` becomes the last name printed.
+    """
+    children: dict[str, dict[str, str]] = {}
+    for table in tables:
+        for line in table.lines:
+            code = line.key.functional
+            if not code or len(code) not in (3, 5, 7):
+                continue
+            parent = code[:-2] if len(code) > 3 else ""
+            children.setdefault(parent, {}).setdefault(norm_label(strip_numbering(line.label)), code)
+    result = []
+    for claim in claims:
+        if not claim.code_name:
+            result.append(claim)
+            continue
+        names = claim.code_name.split("/")
+        code: str | None = ""
+        for depth, name in enumerate(names):
+            found = children.get(code or "", {}).get(norm_label(name))
+            if found is None and depth == 0:
+                cls = recognition().class_by_name(norm_label(name))
+                found = cls.code if cls is not None else None
+            if found is None:
+                code = None
+                break
+            code = found
+        result.append(replace(claim, code=code or None, code_name=names[-1]))
+    return tuple(result)
