@@ -29,6 +29,7 @@ TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MEDIA = "https://www.iana.org/assignments/media-types/"
 FORMATS = {
     ".csv": "text/csv",
+    ".html": "text/html",
     ".json": "application/json",
     ".jsonld": "application/ld+json",
     ".nt": "application/n-triples",

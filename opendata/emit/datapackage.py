@@ -62,7 +62,7 @@ FILE_RESOURCES = {
 }
 
 _FORMULA_START = ("=", "+", "-", "@")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*)(?:\.\d+)?%?$")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*%?")
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
 
 
@@ -182,7 +182,7 @@ def cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
             return "'" + value
         return value
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ Entry points, called by the build: ``render_package_page`` and ``render_catalog_
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from dataclasses import dataclass, field
@@ -334,8 +335,9 @@ def _size(size: int) -> str:
 
 
 def _json_script(data: Any) -> str:
+    """JSON for a <script> element: ``<``, ``>`` and ``&`` escaped so no text can end or open a tag."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
-    return text.replace("</", "<\\/")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _locator_text(locator: Mapping[str, Any]) -> str:
@@ -1165,3 +1167,111 @@ def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | Non
             place["identifier"] = entry.division_code
         data["spatialCoverage"] = place
     return data
+
+
+# --------------------------------------------------------------------------------------------
+# Glue for the build: package files as bytes, catalog entries as the build manifest keeps them
+
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".html": "text/html",
+    ".txt": "text/plain",
+}
+
+
+def media_type(name: str) -> str:
+    """The media type of a package file, from its suffix."""
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    return MEDIA_TYPES.get(suffix.lower(), "application/octet-stream")
+
+
+def _licence_iri(licence: Any) -> str | None:
+    if isinstance(licence, Mapping):
+        return licence.get("path") or None
+    return str(licence) if licence else None
+
+
+def _publisher_name(publisher: Any) -> str | None:
+    if isinstance(publisher, Mapping):
+        return publisher.get("title") or None
+    return str(publisher) if publisher else None
+
+
+def package_page(
+    disclosure: Disclosure,
+    files: Mapping[str, bytes],
+    *,
+    dataset_iri: str | None = None,
+    config: Any = None,
+    licence: Any = None,
+    publisher: Any = None,
+) -> bytes:
+    """``index.html`` of a package whose other files are ``files`` (name → bytes, as the build has them).
+
+    The findings are read from ``report.json`` among the files. The licence and publisher come from
+    the build ``config`` (``licence_iri``, ``publisher_name``) unless given: Data Package
+    ``licenses``/``contributors`` entries (``path``/``title``) or plain strings.
+    """
+    licence = licence or getattr(config, "licence_iri", None)
+    publisher = publisher or getattr(config, "publisher_name", None)
+    report = None
+    if "report.json" in files:
+        report = json.loads(files["report.json"].decode("utf-8"))
+    listing = [(name, media_type(name), len(data)) for name, data in sorted(files.items()) if name != "index.html"]
+    return render_package_page(disclosure, report=report, files=listing, dataset_iri=dataset_iri,
+                               license=_licence_iri(licence), publisher=_publisher_name(publisher))
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def page_facts(disclosure: Disclosure, files: Mapping[str, bytes]) -> dict[str, Any]:
+    """The catalog facts of a package as JSON data (kept in the build manifest between builds)."""
+    report = json.loads(files["report.json"].decode("utf-8")) if "report.json" in files else None
+    listing = [(name, media_type(name), len(data)) for name, data in sorted(files.items()) if name != "index.html"]
+    entry = package_entry(disclosure, report, listing)
+    data = dataclasses.asdict(entry)
+    for key in ("income", "expenditure", "basic", "project"):
+        data[key] = _decimal_text(getattr(entry, key))
+    data["files"] = [list(f) for f in entry.files]
+    return data
+
+
+def entry_from_data(data: Mapping[str, Any]) -> PackageEntry:
+    """A ``PackageEntry`` from ``page_facts`` data, or from a catalog manifest entry without them."""
+    facts = data.get("page")
+    if isinstance(facts, Mapping):
+        values = dict(facts)
+        for key in ("income", "expenditure", "basic", "project"):
+            values[key] = Decimal(values[key]) if values.get(key) is not None else None
+        values["files"] = tuple((str(n), str(m), int(s)) for n, m, s in values.get("files", ()))
+        known = {f.name for f in dataclasses.fields(PackageEntry)}
+        return PackageEntry(**{k: v for k, v in values.items() if k in known})
+    department = str(data.get("department") or "")
+    return PackageEntry(
+        slug=str(data.get("package", "")),
+        title=str(data.get("title") or department),
+        department=department,
+        division=str(data.get("division_name") or ""),
+        province=str(data.get("province") or ""),
+        year=int(data.get("year") or 0),
+        phase=str(data.get("phase") or ""),
+        errors=int(data.get("errors") or 0),
+        warnings=int(data.get("warnings") or 0),
+        division_code=str(data.get("division_code") or ""),
+        files=tuple((d["name"], media_type(d["name"]), int(d["bytes"])) for d in data.get("distributions", ())),
+    )
+
+
+def catalog_page(entries: Iterable[Mapping[str, Any]], config: Any = None) -> bytes:
+    """``DIR/index.html`` from the build's catalog entries (``entry_of`` data, with ``page`` facts)."""
+    licence = getattr(config, "licence_iri", None)
+    publisher = getattr(config, "publisher_name", None)
+    base = getattr(config, "base_iri", None)
+    return render_catalog_page([entry_from_data(e) for e in entries], license=licence, publisher=publisher,
+                               catalog_iri=f"{base.rstrip('/')}/catalog" if base else None)

@@ -43,9 +43,27 @@
     });
     count.textContent = String(shown);
   }
-  form.addEventListener("input", update);
-  form.addEventListener("change", update);
-  form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+  // Filters can be given in the address (#year=2024&region=p:河北省&dept=科学) and are kept there.
+  function fromHash() {
+    var params = new URLSearchParams(window.location.hash.slice(1));
+    if (params.has("year")) { year.value = params.get("year"); }
+    if (params.has("region")) { region.value = params.get("region"); }
+    if (params.has("dept")) { dept.value = params.get("dept"); }
+  }
+  function toHash() {
+    var params = new URLSearchParams();
+    if (year.value) { params.set("year", year.value); }
+    if (region.value) { params.set("region", region.value); }
+    if (dept.value.trim()) { params.set("dept", dept.value.trim()); }
+    var hash = params.toString();
+    try {
+      window.history.replaceState(null, "", hash ? "#" + hash : window.location.pathname + window.location.search);
+    } catch (e) { /* some file: setups refuse; the filters still work */ }
+  }
+  form.addEventListener("input", function () { update(); toHash(); });
+  form.addEventListener("change", function () { update(); toHash(); });
+  fromHash();
+  form.addEventListener("reset", function () { window.setTimeout(function () { update(); toHash(); }, 0); });
   form.addEventListener("submit", function (ev) { ev.preventDefault(); });
   update();
 })();

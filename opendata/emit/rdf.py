@@ -1,0 +1,483 @@
+"""A disclosure as linked data: W3C Data Cube observations, projects, targets, provenance.
+
+``render(disclosure)`` turns the typed model into triples of pre-formatted terms and writes them
+as N-Triples, Turtle and JSON-LD (opendata/emit/serialise.py); no RDF library is involved, so
+the output is fast and byte-for-byte deterministic. The terms are those of vocab/ontology.ttl,
+the structure that of vocab/dsd.ttl, the codes those of vocab/codelists/, the IRIs those of
+vocab/iri-templates.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .. import iris
+from ..errors import Locator
+from ..model.disclosure import Disclosure, Figure, Indicator, Project
+from ..model.money import Amount, canonical
+from ..vocab import norm_label
+from . import lists
+from .ns import B, DCTERMS, FOAF, ORG, PROV, QB, RDFS, SKOS, TYPE, XSD
+from .serialise import Lit, Term, Triple, group, jsonld, ntriples, sort_triples, turtle
+
+DEFAULT_BASE = iris.DEFAULT_BASE
+DSD = B + "BudgetLineStructure"
+
+
+@dataclass(frozen=True, slots=True)
+class RdfFiles:
+    """The RDF of one disclosure in three serialisations of the same graph."""
+
+    turtle: bytes
+    jsonld: bytes
+    ntriples: bytes
+    triples: int
+
+
+def render(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> RdfFiles:
+    """Turtle, JSON-LD and N-Triples of ``disclosure`` (and its ``findings``) under ``base_iri``."""
+    ordered = sort_triples(triples(disclosure, base_iri=base_iri, findings=findings))
+    groups = group(ordered)
+    header = f"{disclosure.title}\nopendata linked data; vocabulary {iris.BUDGET}"
+    return RdfFiles(
+        turtle=turtle(groups, header=header),
+        jsonld=jsonld(groups),
+        ntriples=ntriples(ordered),
+        triples=len(ordered),
+    )
+
+
+def triples(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> list[Triple]:
+    """Every triple of the disclosure, unsorted (duplicates possible; ``sort_triples`` removes them)."""
+    builder = _Builder(disclosure, iris.check_base(base_iri))
+    builder.build()
+    if findings is not None:
+        builder.findings(findings)
+    return builder.out
+
+
+# --- literals ---------------------------------------------------------------------------------
+
+def zh(text: str | None) -> Lit | None:
+    return Lit(text, None, "zh") if text else None
+
+
+def en(text: str | None) -> Lit | None:
+    return Lit(text, None, "en") if text else None
+
+
+def string(text: str | None) -> Lit | None:
+    return Lit(text) if text else None
+
+
+def decimal(value: Decimal | None) -> Lit | None:
+    return None if value is None else Lit(canonical(value), XSD + "decimal")
+
+
+def printed(value: Decimal) -> Lit:
+    """A decimal with the printed precision kept (``450.00``)."""
+    return Lit(format(value, "f"), XSD + "decimal")
+
+
+def integer(value: int | None) -> Lit | None:
+    return None if value is None else Lit(str(value), XSD + "integer")
+
+
+def yuan(amount: Amount | None) -> Lit | None:
+    return None if amount is None else Lit(amount.yuan_text, XSD + "decimal")
+
+
+def gyear(year: int | None) -> Lit | None:
+    return None if year is None else Lit(f"{year:04d}", XSD + "gYear")
+
+
+def concept(scheme: str, key: str) -> str:
+    return iris.concept_iri(scheme, key)
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+_TOTAL_ITEMS = ("total", "total:")
+
+
+class _Builder:
+    def __init__(self, disclosure: Disclosure, base: str) -> None:
+        self.d = disclosure
+        self.base = base
+        self.t = iris.templates()
+        self.out: list[Triple] = []
+        d = disclosure
+        self.division_key = d.division.code or d.division.name or "cn"
+        self.department_key = d.department.code or d.department.name
+        self.dataset = self.t.fill(
+            "dataset", base=base, division=self.division_key, department=self.department_key,
+            year=d.year, phase=d.phase, scope="unit" if d.scope == "unit" else None,
+        )
+        self.source = self.t.fill("source", dataset=self.dataset)
+        self.department = self.t.fill("department", base=base, division=self.division_key, department=self.department_key)
+        self.year = iris.year_iri(d.year)
+        self.phase = concept("phase", d.phase)
+        self.tables_seen: set[str] = set()
+        self.concepts_seen: set[tuple[str, str]] = set()
+
+    def add(self, s: str, p: str, o: Term | None) -> None:
+        if o is not None:
+            self.out.append((s, p, o))
+
+    # dataset, department, source -------------------------------------------------------------
+    def build(self) -> None:
+        d, add, ds = self.d, self.add, self.dataset
+        add(ds, TYPE, QB + "DataSet")
+        add(ds, TYPE, B + "Disclosure")
+        add(ds, QB + "structure", DSD)
+        add(ds, DCTERMS + "title", zh(d.title))
+        add(ds, DCTERMS + "identifier", string(d.slug))
+        add(ds, B + "department", self.department)
+        add(ds, B + "fiscalYear", self.year)
+        add(ds, B + "year", gyear(d.year))
+        add(ds, B + "budgetPhase", self.phase)
+        add(ds, B + "scope", concept("scope", d.scope))
+        add(ds, B + "printedUnit", concept("unit", d.unit.key))
+        add(ds, PROV + "wasDerivedFrom", self.source)
+
+        add(self.department, TYPE, ORG + "Organization")
+        add(self.department, TYPE, B + "Department")
+        add(self.department, RDFS + "label", zh(d.department.name))
+        add(self.department, SKOS + "prefLabel", zh(d.department.name))
+        add(self.department, DCTERMS + "identifier", string(d.department.code))
+        if d.division.code or d.division.name:
+            division = self.t.fill("division", base=self.base, division=self.division_key)
+            add(self.department, B + "division", division)
+            add(division, TYPE, B + "Division")
+            add(division, TYPE, DCTERMS + "Location")
+            add(division, RDFS + "label", zh(d.division.name))
+            add(division, DCTERMS + "identifier", string(d.division.code))
+            add(division, B + "province", zh(d.division.province))
+            add(division, B + "evidence", string(d.division.evidence))
+
+        src = self.source
+        add(src, TYPE, B + "SourceDocument")
+        add(src, TYPE, FOAF + "Document")
+        add(src, TYPE, PROV + "Entity")
+        add(src, B + "fileName", string(d.source.name))
+        add(src, B + "sha256", string(d.source.sha256))
+        add(src, DCTERMS + "format", string(d.source.media_type))
+        add(src, B + "pageCount", integer(d.source.pages))
+
+        for figure in d.figures():
+            self.observation(figure)
+        for table in d.tables:
+            self.tables_seen.add(table.kind)
+            it = self.table_iri(table.kind)
+            add(it, DCTERMS + "title", zh(table.title))
+            add(it, B + "tableKind", concept("table", table.kind))
+            add(it, B + "printedUnit", concept("unit", table.unit.key))
+            add(it, B + "pageSpan", integer(table.pages))
+            self.locate(it, table.locator)
+        projects = iris.Deduper()
+        for project in d.projects:
+            self.project(project, projects(project.code or project.name))
+        self.procurement()
+        self.assets()
+        self.institutions()
+        self.narrative()
+        for key in sorted(self.tables_seen):
+            it = self.table_iri(key)
+            add(it, TYPE, B + "Table")
+            add(it, DCTERMS + "identifier", string(key))
+            add(it, DCTERMS + "isPartOf", self.source)
+        for scheme, key in sorted(self.concepts_seen):
+            self.open_concept(scheme, key)
+
+    def table_iri(self, key: str) -> str:
+        return self.t.fill("table", dataset=self.dataset, table=key)
+
+    def locate(self, of: str, loc: Locator) -> None:
+        add = self.add
+        it = self.t.fill("locator", of=of)
+        add(of, PROV + "wasDerivedFrom", it)
+        add(it, TYPE, B + "SourceLocation")
+        add(it, TYPE, PROV + "Entity")
+        add(it, B + "document", self.source)
+        add(it, B + "line", integer(loc.line))
+        add(it, B + "page", integer(loc.page))
+        add(it, B + "row", integer(loc.row))
+        add(it, B + "column", integer(loc.column))
+        if loc.table:
+            self.tables_seen.add(loc.table)
+            add(it, B + "sourceTable", self.table_iri(loc.table))
+
+    # observations ------------------------------------------------------------------------------
+    def observation(self, f: Figure) -> None:
+        add = self.add
+        line = f.line
+        slug = line.slug
+        obs = self.t.fill(
+            "observation", dataset=self.dataset, table=f.table, line=slug,
+            measure=f.measure, fund=f.fund, side=f.side,
+        )
+        if line.functional:
+            functional, economic, item = line.functional, "_T", "_Z"
+            self.concepts_seen.add(("functional", functional))
+        elif line.economic:
+            functional, economic, item = "_T", line.economic, "_Z"
+            self.concepts_seen.add(("economic", line.economic))
+        else:
+            item = str(line.item)
+            total = item.split("~")[0] == "total" or item.startswith("total:")
+            functional = economic = "_T" if total else "_Z"
+            if item not in lists.keys("items"):
+                self.concepts_seen.add(("item", item))
+        side = f.side or lists.table_operation().get(f.table, "expenditure")
+        add(obs, TYPE, QB + "Observation")
+        add(obs, TYPE, B + "BudgetLine")
+        add(obs, QB + "dataSet", self.dataset)
+        add(obs, B + "organization", self.department)
+        add(obs, B + "fiscalYear", self.year)
+        add(obs, B + "budgetPhase", self.phase)
+        add(obs, B + "operationCharacter", concept("operation-character", side))
+        add(obs, B + "table", concept("table", f.table))
+        add(obs, B + "lineItem", concept("item", item))
+        add(obs, B + "functionalClassification", concept("functional", functional))
+        add(obs, B + "economicClassification", concept("economic", economic))
+        add(obs, B + "measureRole", concept("measure", f.measure))
+        add(obs, B + "fund", concept("fund", f.fund or "_T"))
+        add(obs, B + "amount", yuan(f.amount))
+        add(obs, B + "unitMeasure", concept("unit", "yuan"))
+        add(obs, B + "unitMult", integer(0))
+        add(obs, B + "sourceValue", printed(f.amount.value))
+        add(obs, B + "sourceUnit", concept("unit", f.amount.unit.key))
+        add(obs, B + "sourceText", Lit(f.amount.raw))
+        add(obs, B + "lineLabel", zh(f.label))
+        self.locate(obs, f.locator)
+
+    def open_concept(self, scheme: str, key: str) -> None:
+        """The concept triples the data needs for a code the vocabulary may not list (a 款/项 seen only
+        in this document, an unrecognised line label); identical to the vocabulary's where it does."""
+        add = self.add
+        it = concept(scheme, key)
+        add(it, TYPE, SKOS + "Concept")
+        add(it, SKOS + "inScheme", iris.scheme_iri(scheme))
+        add(it, SKOS + "notation", Lit(key))
+        if scheme in ("functional", "economic"):
+            if len(key) > 3:
+                parent = key[:-2]
+                add(it, SKOS + "broader", concept(scheme, parent))
+                self.open_concept(scheme, parent)
+            else:
+                add(it, SKOS + "topConceptOf", iris.scheme_iri(scheme))
+        elif "~" in key:
+            add(it, SKOS + "broader", concept(scheme, key.split("~")[0]))
+        elif key.startswith("label:"):
+            add(it, SKOS + "prefLabel", zh(key[len("label:"):]))
+
+    # projects ----------------------------------------------------------------------------------
+    def project(self, p: Project, key: str) -> None:
+        add = self.add
+        it = self.t.fill("project", dataset=self.dataset, code=key)
+        add(it, TYPE, B + "Project")
+        add(it, TYPE, FOAF + "Project")
+        add(it, B + "disclosure", self.dataset)
+        add(it, DCTERMS + "identifier", string(p.code))
+        add(it, RDFS + "label", zh(p.name))
+        add(it, DCTERMS + "title", zh(p.title))
+        add(it, B + "projectBudget", yuan(p.budget))
+        add(it, B + "fiscalFunding", yuan(p.fiscal))
+        add(it, B + "otherFunding", yuan(p.other))
+        add(it, B + "purpose", zh(p.purpose))
+        add(it, B + "goal", zh(p.goal))
+        self.locate(it, p.locator)
+        names = iris.Deduper()
+        for name, value in p.attributes:
+            attr = self.t.fill("project-attribute", project=it, name=names(name))
+            add(it, B + "attribute", attr)
+            add(attr, TYPE, B + "ProjectAttribute")
+            add(attr, RDFS + "label", zh(name))
+            add(attr, B + "attributeValue", zh(value))
+        for point in p.plan:
+            pp = self.t.fill("plan-point", project=it, month=point.month)
+            add(it, B + "planPoint", pp)
+            add(pp, TYPE, B + "PlanPoint")
+            add(pp, B + "month", integer(point.month))
+            add(pp, RDFS + "label", zh(point.label))
+            add(pp, B + "cumulativeAmount", yuan(point.amount))
+            self.locate(pp, point.locator)
+        indicators = iris.Deduper()
+        for indicator in p.indicators:
+            self.indicator(it, indicator, indicators(indicator.level3 or indicator.description or "indicator"))
+
+    def indicator(self, project: str, ind: Indicator, key: str) -> None:
+        add = self.add
+        it = self.t.fill("indicator", project=project, name=key)
+        add(project, B + "indicator", it)
+        add(it, TYPE, B + "PerformanceIndicator")
+        add(it, RDFS + "label", zh(ind.level3))
+        add(it, B + "level1Label", zh(ind.level1))
+        add(it, B + "level2Label", zh(ind.level2))
+        found = lists.indicator_keys()
+        kind = found.get(norm_label(ind.level2)) or found.get(norm_label(ind.level1))
+        if kind:
+            add(it, B + "indicatorType", concept("indicator", kind))
+        add(it, B + "description", zh(ind.description))
+        add(it, B + "basis", zh(ind.basis))
+        self.locate(it, ind.locator)
+        target = self.t.fill("target", indicator=it)
+        tg = ind.target
+        add(it, B + "target", target)
+        add(target, TYPE, B + "Target")
+        add(target, B + "targetKind", Lit(tg.kind))
+        add(target, B + "comparator", string(tg.comparator))
+        add(target, B + "targetValue", decimal(tg.value))
+        add(target, B + "upperValue", decimal(tg.upper))
+        add(target, B + "targetUnit", string(tg.unit))
+        add(target, B + "deadlineMonth", integer(tg.month))
+        add(target, B + "deadlineDay", integer(tg.day))
+        add(target, B + "deadlineRule", string(tg.deadline_rule))
+        add(target, B + "qualifier", zh(tg.qualifier))
+        if tg.kind == "qualitative":
+            add(target, B + "targetText", zh(tg.text))
+        add(target, B + "rawText", Lit(tg.raw))
+
+    # listings ----------------------------------------------------------------------------------
+    def procurement(self) -> None:
+        add = self.add
+        seen = iris.Deduper()
+        for line in self.d.procurement:
+            if line.level == "item":
+                parts = [line.project_name or line.label, line.item_name or None]
+            elif line.level == "subtotal":
+                parts = [line.label, None]
+            else:
+                parts = [None, None]
+            named = [p for p in parts if p is not None]
+            key = seen("\x00".join([line.level, *named]))
+            if "~" in key and named:  # a repeated meaning: mark the last named part
+                suffix = key.rsplit("~", 1)[1]
+                last = 1 if parts[1] is not None else 0
+                parts[last] = f"{parts[last]}~{suffix}"
+            project, item = parts
+            it = self.t.fill("procurement", dataset=self.dataset, level=line.level, group=project, item=item)
+            add(it, TYPE, B + "ProcurementLine")
+            add(it, B + "disclosure", self.dataset)
+            add(it, B + "procurementLevel", Lit(line.level))
+            add(it, RDFS + "label", zh(line.label))
+            add(it, B + "projectName", zh(line.project_name))
+            add(it, B + "projectBudget", yuan(line.project_budget))
+            add(it, B + "itemName", zh(line.item_name))
+            add(it, B + "catalogueCode", string(line.catalogue_code))
+            add(it, B + "unitOfMeasure", zh(line.unit_of_measure))
+            add(it, B + "quantity", decimal(line.quantity))
+            add(it, B + "unitPrice", yuan(line.unit_price))
+            add(it, B + "smeReserved", yuan(line.sme_reserved))
+            for key_, amount in line.amounts:
+                part = self.t.fill("procurement-amount", procurement=it, key=key_)
+                add(it, B + "splitAmount", part)
+                add(part, TYPE, B + "AmountSplit")
+                if key_ in lists.keys("funds"):
+                    add(part, B + "fund", concept("fund", key_))
+                if key_ in lists.keys("measures"):
+                    add(part, B + "measureRole", concept("measure", key_))
+                add(part, B + "amountKey", Lit(key_))
+                add(part, B + "splitValue", yuan(amount))
+            self.locate(it, line.locator)
+
+    def assets(self) -> None:
+        add = self.add
+        seen = iris.Deduper()
+        for asset in self.d.assets:
+            it = self.t.fill("asset", dataset=self.dataset, item=seen(asset.item))
+            add(it, TYPE, B + "AssetHolding")
+            add(it, B + "disclosure", self.dataset)
+            add(it, B + "assetType", concept("asset", asset.item) if asset.item in lists.keys("assets") else None)
+            add(it, RDFS + "label", zh(asset.label))
+            add(it, B + "quantity", decimal(asset.quantity))
+            add(it, B + "quantityUnit", zh(asset.quantity_unit))
+            add(it, B + "assetValue", yuan(asset.value))
+            add(it, B + "asOf", Lit(asset.as_of, XSD + "date") if asset.as_of else None)
+            self.locate(it, asset.locator)
+
+    def institutions(self) -> None:
+        add = self.add
+        seen = iris.Deduper()
+        for inst in self.d.institutions:
+            it = self.t.fill("institution", dataset=self.dataset, name=seen(inst.name))
+            add(it, TYPE, B + "Institution")
+            add(it, TYPE, ORG + "OrganizationalUnit")
+            add(it, ORG + "unitOf", self.department)
+            add(it, B + "disclosure", self.dataset)
+            add(it, RDFS + "label", zh(inst.name))
+            add(it, B + "nature", zh(inst.nature))
+            add(it, B + "grade", zh(inst.grade))
+            add(it, B + "funding", zh(inst.funding))
+            self.locate(it, inst.locator)
+
+    def narrative(self) -> None:
+        add = self.add
+        sections = iris.Deduper()
+        section_iri: dict[str, str] = {}
+        for section in self.d.sections:
+            key = sections(section.key or "section")
+            it = self.t.fill("section", dataset=self.dataset, section=key)
+            section_iri.setdefault(section.key, it)
+            add(it, TYPE, B + "Section")
+            add(it, B + "disclosure", self.dataset)
+            add(it, B + "sectionKey", Lit(section.key))
+            add(it, DCTERMS + "title", zh(section.heading))
+            add(it, B + "text", zh("\n".join(section.paragraphs)))
+            self.locate(it, section.locator)
+        terms = iris.Deduper()
+        for term in self.d.glossary:
+            it = self.t.fill("glossary", dataset=self.dataset, term=terms(term.term))
+            add(it, TYPE, B + "GlossaryEntry")
+            add(it, B + "disclosure", self.dataset)
+            add(it, RDFS + "label", zh(term.term))
+            add(it, SKOS + "definition", zh(term.definition))
+            self.locate(it, term.locator)
+        claims = iris.Deduper()
+        for claim in self.d.claims:
+            subject = claims("\x00".join((claim.section or "_", claim.kind, claim.subject)))
+            section, kind, text = subject.split("\x00")
+            it = self.t.fill("claim", dataset=self.dataset, section=section, kind=kind, subject=text)
+            add(it, TYPE, B + "Claim")
+            add(it, B + "disclosure", self.dataset)
+            add(it, B + "claimKind", Lit(claim.kind))
+            add(it, B + "subject", zh(claim.subject))
+            add(it, B + "claimValue", printed(claim.value))
+            add(it, B + "claimUnit", string(claim.unit))
+            add(it, B + "claimAmount", yuan(claim.amount))
+            add(it, B + "direction", string(claim.direction))
+            add(it, B + "year", gyear(claim.year))
+            add(it, B + "baseYear", gyear(claim.base_year))
+            add(it, B + "sentence", zh(claim.sentence))
+            add(it, B + "rawText", Lit(claim.raw))
+            add(it, B + "codeMentioned", string(claim.code))
+            add(it, B + "codeNameMentioned", zh(claim.code_name))
+            if claim.section and claim.section in section_iri:
+                add(it, B + "section", section_iri[claim.section])
+            self.locate(it, claim.locator)
+
+    # findings ----------------------------------------------------------------------------------
+    def findings(self, findings: Iterable[Any]) -> None:
+        add = self.add
+        def severity(f: Any) -> str:
+            value = getattr(f, "severity", "info")
+            return str(getattr(value, "value", value)).lower()
+
+        items = sorted(
+            findings,
+            key=lambda f: (str(f.code), severity(f), str(getattr(f, "message_en", "")), str(getattr(f, "message_zh", ""))),
+        )
+        seen = iris.Deduper()
+        for f in items:
+            it = self.t.fill("finding", dataset=self.dataset, code=seen(str(f.code)))
+            add(it, TYPE, B + "Finding")
+            add(it, B + "findingOf", self.dataset)
+            add(it, B + "findingCode", Lit(str(f.code)))
+            add(it, B + "severity", concept("severity", severity(f)))
+            add(it, RDFS + "comment", en(getattr(f, "message_en", None)))
+            add(it, RDFS + "comment", zh(getattr(f, "message_zh", None)))
+            loc = getattr(f, "locator", None)
+            if isinstance(loc, Locator):
+                self.locate(it, loc)
