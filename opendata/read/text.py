@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 
 from ..errors import Locator, UnreadableInput
 from .document import SourceDocument, SourceLine
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters other than tab and line ends
 MAX_LINE = 1_000_000  # characters; longer lines are refused rather than scanned forever
 
 
@@ -90,6 +92,7 @@ def read_text(data: bytes, name: str) -> SourceDocument:
     if _control_ratio(text) > 0.05:
         raise UnreadableInput("binary data (control characters); expected text", Locator(name, line=1))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _CONTROL.sub("", text)  # a stray ESC or BEL must not reach a terminal through a name or a note
     lines: list[SourceLine] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         if len(raw) > MAX_LINE:
