@@ -306,6 +306,11 @@ def _make(task: _Task) -> _Made:
     except UnreadableInput as error:
         return _Made(task.path, "unreadable", key, message=str(error))
     entry = entry_of(disclosure, task.options.config.base_iri, files)
+    from .emit.html import package_page, page_facts
+
+    # The landing page (not a DCAT distribution) and what the catalog page shows, kept in the manifest.
+    files["index.html"] = package_page(disclosure, files, dataset_iri=entry["dataset"], config=task.options.config)
+    entry["page"] = page_facts(disclosure, files)
     return _Made(task.path, "built", key, disclosure.slug, files, entry, errors, warnings)
 
 
@@ -575,6 +580,9 @@ def build(
         catalog = render_catalog(
             [entries[p] for p in sorted(entries)], options.config, issued=options.issued,
         )
+        from .emit.html import catalog_page
+
+        catalog["index.html"] = catalog_page([entries[p] for p in sorted(entries)], options.config)
         stale = sorted(_package_folders(out) - set(produced))
         pruned: list[str] = []
         if checking:
