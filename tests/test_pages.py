@@ -104,7 +104,7 @@ def test_package_jsonld_uses_the_given_iri_licence_and_publisher(sample_disclosu
     assert graph.value(dataset, SDO.license) == URIRef("https://example.org/licence")
     assert str(graph.value(graph.value(dataset, SDO.publisher), SDO.name)) == "Example Portal"
     tree = lxml.html.fromstring(page)
-    assert tree.xpath('//section[@id="cite"]//a/@href') == [iri]
+    assert iri in tree.xpath('//section[@id="cite"]//code/text()')
 
 
 def test_package_page_shows_the_model(sample_disclosure, page: bytes) -> None:

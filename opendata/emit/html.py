@@ -1005,7 +1005,7 @@ def _cite_section(disclosure: Disclosure, citation: str, dataset_iri: str | None
     out = f'<blockquote class="cite">{_e(citation)}</blockquote>\n'
     items = [f"<dt>{_bi('数据包', 'Package')}</dt><dd><code>{_e(disclosure.slug)}</code></dd>"]
     if dataset_iri:
-        items.append(f'<dt>IRI</dt><dd><a href="{_e(dataset_iri)}">{_e(dataset_iri)}</a></dd>')
+        items.append(f"<dt>IRI</dt><dd><code>{_e(dataset_iri)}</code></dd>")
     items.append(f"<dt>{_bi('原始文件', 'Source file')}</dt><dd>{_e(disclosure.source.name)}</dd>")
     items.append(f"<dt>SHA-256</dt><dd><code>{_e(disclosure.source.sha256)}</code></dd>")
     items.append(f"<dt>{_bi('原文标题', 'Source title')}</dt><dd>{_e(disclosure.title)}</dd>")
