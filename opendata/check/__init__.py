@@ -22,7 +22,7 @@ def read_notes(disclosure: Disclosure) -> list[Finding]:
     """What the reader noticed and worked around, as info findings."""
     return [
         Finding("read-note", INFO, f"[{note.code}] {note.message}", f"读取说明 [{note.code}]：{note.message}",
-                (), (note.locator,))
+                (), (note.locator,), "read-note")
         for note in disclosure.notes
     ]
 

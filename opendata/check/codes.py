@@ -34,7 +34,7 @@ def check_forms(disclosure: Disclosure) -> Iterator[Finding]:
                 f"{table.title} row {line.locator.row}: {scheme} code {code!r} is not {lengths} digits",
                 f"{table.title}第{line.locator.row}行：{'功能' if scheme == 'functional' else '经济'}分类编码"
                 f"“{code}”不是{lengths}位数字",
-                (), (line.locator,),
+                (), (line.locator,), "code-form",
             )
 
 
@@ -78,7 +78,7 @@ def _hierarchy(table: Table, line: Line, code: str, why_en: str, why_zh: str) ->
         "code-hierarchy", WARNING,
         f"{table.title} row {line.locator.row}: code {code} ({line.label}): {why_en}",
         f"{table.title}第{line.locator.row}行：科目{code}（{line.label}）{why_zh}",
-        (), (line.locator,),
+        (), (line.locator,), "code-hierarchy",
     )
 
 
@@ -93,7 +93,7 @@ def check_names(disclosure: Disclosure) -> Iterator[Finding]:
             "code-name-inconsistent", WARNING,
             f"code {code} is printed with {len(listed)} names: " + ", ".join(listed),
             f"科目{code}在文件中有{len(listed)}个名称：" + "、".join(listed),
-            (), locators,
+            (), locators, "code-names",
         )
 
 
@@ -121,7 +121,7 @@ def check_classes(disclosure: Disclosure) -> Iterator[Finding]:
                     f"{table.title} row {line.locator.row}: {scheme} class {code} ({line.label}) is not in the code list",
                     f"{table.title}第{line.locator.row}行：{'功能' if scheme == 'functional' else '经济'}分类类级科目"
                     f"{code}（{line.label}）不在科目表中",
-                    (), (line.locator,),
+                    (), (line.locator,), "code-classes",
                 )
                 continue
             if name == norm_label(entry.name_zh):
@@ -133,7 +133,7 @@ def check_classes(disclosure: Disclosure) -> Iterator[Finding]:
                 f"{entry.name_zh}" + (" (an older name)" if older else ""),
                 f"{table.title}第{line.locator.row}行：类级科目{code}印为“{name}”，科目表为“{entry.name_zh}”"
                 + ("（旧称）" if older else ""),
-                (), (line.locator,),
+                (), (line.locator,), "code-classes",
             )
 
 

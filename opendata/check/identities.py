@@ -167,23 +167,25 @@ def compare(
     where_zh: str,
     relation: str = "eq",
     gap_severity: str | None = None,
+    rule: str = "",
 ) -> Finding | None:
     """Compare ``total`` with the sum of ``parts`` under the rounding rule; a finding or ``None``.
 
-    ``relation="le"``: total may be smaller than the sum (then ``gap_severity`` decides whether that
-    is reported), never larger.
+    ``relation="le"``: total may be smaller than the sum, never larger; ``"ge"``: total may be larger,
+    never smaller. The allowed gap is reported at ``gap_severity`` (not at all when ``None``).
     """
     printed = [p for p in parts if p.printed]
     if not total.printed and not printed:
         return None
     summed = sum((p.value for p in parts), ZERO)
     difference = total.value - summed
-    involved = [total, *printed]
+    involved = [total, *printed] if len(parts) > 1 else [total, *parts]  # one-to-one: both sides, even blank
     bound = bound_of(involved)
     severity = severity_of(difference, bound)
     if severity is None:
         return None
-    if relation == "le" and difference < 0:
+    gap = (relation == "le" and difference < 0) or (relation == "ge" and difference > 0)
+    if gap:
         if gap_severity is None:
             return None
         severity = gap_severity
@@ -194,21 +196,22 @@ def compare(
         parts_zh = " + ".join(f"{p.label} {_shown(p)}" for p in printed) or "无"
     diff = money(difference, involved)
     bound_text = money(bound, involved)
-    if relation == "le" and difference < 0:
-        message_en = (f"{where_en}: {total.label} {_shown(total)} is less than {parts_en} "
-                      f"(sum {money(summed, involved)}, gap {money(-difference, involved)})")
-        message_zh = (f"{where_zh}：{total.label} {_shown(total)} 小于 {parts_zh}"
-                      f"（合计 {money(summed, involved)}，相差 {money(-difference, involved)}）")
+    if gap:
+        smaller = difference < 0
+        message_en = (f"{where_en}: {total.label} {_shown(total)} is {'less' if smaller else 'more'} than {parts_en} "
+                      f"(sum {money(summed, involved)}, gap {money(abs(difference), involved)})")
+        message_zh = (f"{where_zh}：{total.label} {_shown(total)} {'小于' if smaller else '大于'} {parts_zh}"
+                      f"（合计 {money(summed, involved)}，相差 {money(abs(difference), involved)}）")
     else:
-        relation_en = "exceeds" if relation == "le" else "differs from"
-        relation_zh = "大于" if relation == "le" else "不等于"
+        relation_en = {"le": "exceeds", "ge": "falls short of"}.get(relation, "differs from")
+        relation_zh = {"le": "大于", "ge": "小于"}.get(relation, "不等于")
         message_en = (f"{where_en}: {total.label} {_shown(total)} {relation_en} {parts_en} "
                       f"(sum {money(summed, involved)}, difference {diff}, rounding bound {bound_text})")
         message_zh = (f"{where_zh}：{total.label} {_shown(total)} {relation_zh} {parts_zh}"
                       f"（合计 {money(summed, involved)}，相差 {diff}，舍入容差 {bound_text}）")
     figures = tuple(t.amount.value if t.amount is not None else ZERO for t in involved)
     locators = tuple(t.locator for t in involved if t.locator is not None)
-    return Finding(code, severity, message_en, message_zh, figures, locators)
+    return Finding(code, severity, message_en, message_zh, figures, locators, rule)
 
 
 def _where(table: Table, line: Line | None = None) -> tuple[str, str]:
@@ -228,6 +231,8 @@ def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             continue
         if any(find_column(table, spec, None) is not None for spec in rule.get("unless", ())):
             continue
+        if any(find_column(table, spec, None) is None for spec in rule.get("requires", ())):
+            continue
         for line in table.lines:
             total_column = find_column(table, rule.get("total"), line.side)
             if total_column is None:
@@ -239,7 +244,7 @@ def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             total = _short(cell_term(table, line, total_column), total_column.header)
             parts = [_short(cell_term(table, line, c), c.header) for c in part_columns]
             where_en, where_zh = _where(table, line)
-            finding = compare(code, total, parts, where_en, where_zh)
+            finding = compare(code, total, parts, where_en, where_zh, rule=rule.id)
             if finding:
                 yield finding
 
@@ -279,7 +284,7 @@ def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             parts = [_short(cell_term(table, line, column), line.label) for line in part_lines]
             where_en, where_zh = _where(table, total_line)
             header = f" / {column.header}" if column.header else ""
-            finding = compare(code, total, parts, where_en + header, where_zh + header)
+            finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
             if finding:
                 yield finding
 
@@ -311,7 +316,7 @@ def check_hierarchy(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
                          for child in children]
                 where_en, where_zh = _where(table, parent)
                 header = f" / {column.header}" if column.header else ""
-                finding = compare(code, total, parts, where_en + header, where_zh + header)
+                finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
                 if finding:
                     yield finding
 
@@ -329,8 +334,8 @@ def check_equal(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
         return
     title_en = f"identity {rule.id}"
     title_zh = f"勾稽关系 {rule.id}"
-    finding = compare(code, left.term, [r.term for r in resolved], title_en, title_zh,
-                      relation=rule.get("relation", "eq"), gap_severity=rule.get("gap_severity"))
+    finding = compare(code, left.term, [t for r in resolved for t in r.terms], title_en, title_zh,
+                      relation=rule.get("relation", "eq"), gap_severity=rule.get("gap_severity"), rule=rule.id)
     if finding:
         yield finding
 
@@ -358,7 +363,7 @@ def check_match(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
                 break
             terms.append(cell_term(table, line, column))
         else:
-            finding = compare(code, terms[0], [terms[1]], f"{key} ({rule.id})", f"{key}（{rule.id}）")
+            finding = compare(code, terms[0], [terms[1]], f"{key} ({rule.id})", f"{key}（{rule.id}）", rule=rule.id)
             if finding:
                 yield finding
 
@@ -373,7 +378,7 @@ def check_project(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
         total = Term.of(total_amount, project.locator, str(rule.get("total")))
         parts = [Term.of(a, project.locator, name) for name, a in part_amounts]
         finding = compare(code, total, parts, f"project {project.serial} {project.name}",
-                          f"项目{project.serial}“{project.name}”")
+                          f"项目{project.serial}“{project.name}”", rule=rule.id)
         if finding:
             yield finding
 

@@ -90,7 +90,7 @@ def check_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Find
         table = resolved.term
         finding = compare(
             "narrative-figure-mismatch", stated, [table],
-            f"text “{claim.sentence}”", f"说明“{claim.sentence}”",
+            f"text “{claim.sentence}”", f"说明“{claim.sentence}”", rule="narrative-amount",
         )
         if finding:
             yield finding
@@ -152,7 +152,7 @@ def check_change_sums(disclosure: Disclosure, declared: Identities) -> Iterator[
                     f"{flipped.subject} {flipped.raw}{flipped.unit} goes the other way ({stated})",
                     f"说明“{total.sentence}”：只有当{flipped.subject}{flipped.raw}{flipped.unit}的增减方向相反时，"
                     f"各分项变动之和才等于总变动（{stated}）",
-                    (flipped.value, *figures), (flipped.locator, *locators),
+                    (flipped.value, *figures), (flipped.locator, *locators), "change-sum",
                 )
                 continue
             shown = _change_money(difference, total)
@@ -161,7 +161,7 @@ def check_change_sums(disclosure: Disclosure, declared: Identities) -> Iterator[
                 f"text “{total.sentence}”: the changes of the parts do not add up to the total change "
                 f"({stated}; difference {shown})",
                 f"说明“{total.sentence}”：各分项增减额之和不等于总增减额（{stated}；相差{shown}）",
-                figures, locators,
+                figures, locators, "change-sum",
             )
 
 
@@ -218,7 +218,7 @@ def _check_ratio(claim: Claim, num: Term, den: Term, what_en: str, what_zh: str,
         f"text “{claim.sentence}”: {what_en} is stated as {claim.raw}% but the figures give {shown}%",
         f"说明“{claim.sentence}”：{what_zh}为{claim.raw}%，按数字计算应为{shown}%",
         (claim.value, *(c.value for c in others)),
-        (claim.locator, *(c.locator for c in others)),
+        (claim.locator, *(c.locator for c in others)), "rate",
     )
 
 
@@ -234,7 +234,7 @@ def check_changes(disclosure: Disclosure, declared: Identities) -> Iterator[Find
                     f"text “{claim.sentence}”: a change of 0 is described as "
                     f"{claim.direction} ({_WORD_ZH[claim.direction]}{claim.raw}{claim.unit})",
                     f"说明“{claim.sentence}”：变动为0却用了“{_WORD_ZH[claim.direction]}”",
-                    (claim.value,), (claim.locator,),
+                    (claim.value,), (claim.locator,), "change",
                 )
                 continue
             current, base = _current_and_base(disclosure, claims, index, declared)
@@ -275,7 +275,7 @@ def _change_against(claim: Claim, current: Term, base: Term) -> Iterator[Finding
             f"{base.shown} to {current.shown}",
             f"说明“{claim.sentence}”：称“{_WORD_ZH[claim.direction]}”，但{claim.subject}由{base.shown}变为{current.shown}",
             (claim.value, *( [base.amount.value] if base.amount else []), *([current.amount.value] if current.amount else [])),
-            (claim.locator, *(t.locator for t in (base, current) if t.locator is not None)),
+            (claim.locator, *(t.locator for t in (base, current) if t.locator is not None)), "change",
         )
         return
     if claim.direction == "flat" and actual != 0:
@@ -285,7 +285,7 @@ def _change_against(claim: Claim, current: Term, base: Term) -> Iterator[Finding
                 "narrative-direction-mismatch", severity,
                 f"text “{claim.sentence}”: says flat but {claim.subject} went from {base.shown} to {current.shown}",
                 f"说明“{claim.sentence}”：称“持平”，但{claim.subject}由{base.shown}变为{current.shown}",
-                (claim.value,), (claim.locator,),
+                (claim.value,), (claim.locator,), "change",
             )
         return
     actual_term = Term(abs(actual), current.bound + base.bound, current.locator, None, "current - base")
@@ -298,7 +298,7 @@ def _change_against(claim: Claim, current: Term, base: Term) -> Iterator[Finding
             f"{current.shown} - {base.shown} = {money(actual, [current, base])}",
             f"说明“{claim.sentence}”：所述增减额{claim.raw}{claim.unit}与{current.shown} - {base.shown} = "
             f"{money(actual, [current, base])}不符",
-            (claim.value,), (claim.locator,),
+            (claim.value,), (claim.locator,), "change",
         )
 
 
@@ -321,7 +321,7 @@ def _rate_against(claims: list[Claim], index: int, claim: Claim, current: Term, 
                 "narrative-direction-mismatch", ERROR,
                 f"text “{claim.sentence}”: says {claim.direction} {claim.raw}% but the figures went the other way",
                 f"说明“{claim.sentence}”：称“{_WORD_ZH[claim.direction]}{claim.raw}%”，但数字变动方向相反",
-                (claim.value,), (claim.locator,),
+                (claim.value,), (claim.locator,), "rate",
             )
     return _check_ratio(claim, delta, base, f"the rate of change of {claim.subject}",
                         f"{claim.subject}的增减幅度", changes[-1:])
@@ -415,7 +415,7 @@ def _name_finding(code: str, stated: str, printed: dict[str, list], sentence: st
         "narrative-code-name-mismatch", WARNING,
         f"text “{sentence[:80]}”: code {code} is named {stated}, the tables print {table_name}",
         f"说明“{sentence[:80]}”：科目{code}称为“{stated}”，表格中为“{table_name}”",
-        (), (locator, first),
+        (), (locator, first), "code-name",
     )
 
 

@@ -51,6 +51,12 @@ class Resolved:
 
     term: Term
     line_present: bool
+    parts: tuple[Term, ...] = ()  # the figures a summed quantity is made of (project budgets)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """The figures to compare: the parts of a sum, or the one term."""
+        return self.parts or (self.term,)
 
 
 def code_of(line: Line) -> str | None:
@@ -144,7 +150,9 @@ def _projects(disclosure: Disclosure, selector: Selector) -> Resolved | None:
     shown = Amount(total / unit.factor, unit, "")
     label = f"sum of {len(amounts)} project budgets (performance tables) / 项目绩效目标表预算数合计"
     first: Locator = disclosure.projects[0].locator
-    return Resolved(Term(total, bound, first.at(table="projects", row=None, column=None), shown, label), True)
+    parts = tuple(Term.of(getattr(p, field), p.locator, f"{p.serial}.{p.name}")
+                  for p in disclosure.projects if getattr(p, field) is not None)
+    return Resolved(Term(total, bound, first.at(table="projects", row=None, column=None), shown, label), True, parts)
 
 
 def _assets(disclosure: Disclosure, selector: Selector) -> Resolved | None:

@@ -61,6 +61,7 @@ class Finding:
     message_zh: str
     figures: tuple[Decimal, ...] = ()
     locators: tuple[Locator, ...] = ()
+    rule: str = ""  # the identity id in vocab/identities.toml, or the check that found it
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -92,6 +93,7 @@ class Finding:
             "message_zh": self.message_zh,
             "figures": [_plain(f) for f in self.figures],
             "locators": [loc.as_dict() for loc in self.locators],
+            "rule": self.rule,
         }
 
 
