@@ -498,9 +498,9 @@ def plan_content(index: int, seed: int) -> Content:
         procurement.append((project, item_name, catalogue, rng.choice(("项", "次", "批")), quantity, unit_price))
         del spent
 
-    units = [(f"{county}{dtype.name}本级", "行政", rng.choice(("正科级", "副处级")), "财政拨款")]
+    units = [(f"{department}本级", "行政", rng.choice(("正科级", "副处级")), "财政拨款")]
     for extra in rng.sample(UNITS_OF_WORK, k=rng.randint(0, 2)):
-        units.append((f"{county}{dtype.name.rstrip('局')}{extra}", "事业", "股级", rng.choice(("财政拨款", "财政补助"))))
+        units.append((f"{department.removesuffix('局')}{extra}", "事业", "股级", rng.choice(("财政拨款", "财政补助"))))
 
     vehicles = rng.randint(0, 6)
     equipment = rng.randint(0, 5)
@@ -525,7 +525,7 @@ def plan_content(index: int, seed: int) -> Content:
         max(1, project_total + rng.randint(-project_total // 3, project_total // 3)),
     )
     three = economic.get("30212", 0) + economic.get("30217", 0) + economic.get("30231", 0)
-    three_previous = max(0, three + rng.randint(-20000, 20000)) if three else 0
+    three_previous = max(0, three + rng.randint(-200, 200)) if three else 0
     return Content(
         index=index, seed=seed, year=year, division=division, county=county, dtype=dtype,
         department=department, lines=lines, economic=economic, projects=projects, units=units,
@@ -866,8 +866,9 @@ def render(content: Content) -> str:
     out.text(
         f"{year}年，我部门财政拨款“三公”经费预算安排{money(three)}万元，其中因公出国（境）费{money(overseas)}万元；"
         f"公务用车购置及运维费{money(vehicle_op)}万元（其中：公务用车购置费为0.00万元，公务用车运维费{money(vehicle_op)}万元）；"
-        f"公务接待费{money(reception)}万元。与{year - 1}年相比{'增加' if three_change >= 0 else '减少'}{money(abs(three_change))}万元，"
-        f"增减变化的主要原因是{reason}。"
+        f"公务接待费{money(reception)}万元。"
+        + (f"与{year - 1}年预算持平，无增减变化。" if three_change == 0 else
+           f"与{year - 1}年相比{'增加' if three_change > 0 else '减少'}{money(abs(three_change))}万元，增减变化的主要原因是{reason}。")
     )
     out.text("五、部门整体绩效目标")
     out.text("（一）总体绩效目标")
@@ -966,7 +967,7 @@ def _procurement(out: Printer, content: Content) -> None:
         sme = sum((q * p) * 3 // 10 for *_, q, p in items)
         out.row("合计", "", "", "", "", "", "", *amounts(general, gov, sme))
         unit = content.department.removeprefix(SYNTH_PREFIX)
-        out.row(_wrap(f"{unit}本级小计"), "", "", "", "", "", "", *amounts(general, gov, sme))
+        out.row(SYNTH_PREFIX + _wrap(f"{unit}本级小计"), "", "", "", "", "", "", *amounts(general, gov, sme))
         for project, item_name, catalogue, measure, quantity, price in items:
             spent = quantity * price
             g, f = (spent, 0) if project.fund == "general" else (0, spent)
