@@ -305,3 +305,20 @@ def test_squarify_fills_the_box_without_overlap(values, width, height) -> None:
             assert overlap_w <= tolerance or overlap_h <= tolerance
     if drawn:
         assert abs(sum((r.w * r.h for r in drawn), Decimal(0)) - w * h) <= tolerance * 1000
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def test_chart_colours_keep_white_labels_readable() -> None:
+    """WCAG AA: white text on every fill of the chart at a contrast of at least 4.5:1."""
+    from opendata.emit.html import PALETTE
+
+    for colour in PALETTE:
+        assert 1.05 / (_luminance(colour) + 0.05) >= 4.5, colour

@@ -14,10 +14,12 @@ Entry points, called by the build: ``render_package_page`` and ``render_catalog_
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import html
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
@@ -284,6 +286,21 @@ def functional_tree(disclosure: Disclosure) -> tuple[FunctionalNode, ...]:
     return tuple(build(code) for code in sorted(c for c in rows if len(c) == 3))
 
 
+@cache
+def _province_en(name: str | None) -> str:
+    """The English name of a province (vocab/codelists/provinces.csv), or ``""``."""
+    if not name:
+        return ""
+    from ..vocab import vocab_dir
+
+    with (vocab_dir() / "codelists" / "provinces.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["name_zh"] == name:
+                return row["name_en"]
+    return ""
+
+
+@cache
 def _class_names() -> dict[str, tuple[str, str]]:
     from ..vocab import recognition
 
@@ -333,8 +350,12 @@ def _share(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
+def _unit_en(unit: Unit) -> str:
+    return "10k yuan" if unit is Unit.WAN_YUAN else "yuan"
+
+
 def _unit(unit: Unit) -> str:
-    return _bi(unit.value, "10k yuan" if unit is Unit.WAN_YUAN else "yuan")
+    return _bi(unit.value, _unit_en(unit))
 
 
 def _size(size: int) -> str:
@@ -487,16 +508,18 @@ def render_package_page(
         _bi(f"{disclosure.year}年度", f"Year {disclosure.year}"),
         _bi(phase_zh, phase_en.capitalize()),
     ]
-    if division:
-        code = f" ({_e(disclosure.division.code)})" if disclosure.division.code else ""
-        facts.append(f'<span class="zh">{_e(division)}{code}</span>')
+    if division or disclosure.division.code:
+        code = disclosure.division.code or ""
+        province_en = _province_en(disclosure.division.province)
+        facts.append(_bi(f"{division} ({code})" if code and division else division or code,
+                         " · ".join(p for p in (province_en, code) if p) or division))
     if disclosure.department.code:
         facts.append(_bi(f"部门编码 {disclosure.department.code}", f"code {disclosure.department.code}"))
     header = (
         '<header class="site"><div class="wrap">'
         f"{_LANGS}"
         f'<p class="crumbs"><a href="../index.html">{_bi("数据目录", "Catalog")}</a></p>'
-        f'<h1>{_e(title)}<span class="en" lang="en">{_e(disclosure.department.name)} · {_e(title_en)}</span></h1>'
+        f'<h1><span class="zh">{_e(title)}</span><span class="en" lang="en">{_e(disclosure.department.name)} · {_e(title_en)}</span></h1>'
         f'<ul class="facts">{"".join(f"<li>{fact}</li>" for fact in facts)}</ul>'
         "</div></header>\n"
     )
@@ -518,10 +541,10 @@ def _description(disclosure: Disclosure, totals: Totals) -> str:
     parts_en = []
     if totals.income:
         parts_zh.append(f"收入总计{_money(totals.income)}{totals.income.unit.value}")
-        parts_en.append(f"total income {_money(totals.income)} {totals.income.unit.key}")
+        parts_en.append(f"total income {_money(totals.income)} {_unit_en(totals.income.unit)}")
     if totals.expenditure:
         parts_zh.append(f"支出总计{_money(totals.expenditure)}{totals.expenditure.unit.value}")
-        parts_en.append(f"total expenditure {_money(totals.expenditure)} {totals.expenditure.unit.key}")
+        parts_en.append(f"total expenditure {_money(totals.expenditure)} {_unit_en(totals.expenditure.unit)}")
     if totals.basic and totals.project:
         parts_zh.append(f"其中基本支出{_money(totals.basic)}{unit}、项目支出{_money(totals.project)}{unit}")
         parts_en.append(f"of which basic {_money(totals.basic)} and projects {_money(totals.project)}")
@@ -670,7 +693,7 @@ def _totals_section(disclosure: Disclosure, totals: Totals) -> str:
             f'<li><i class="project"></i>{_bi("项目支出", "Project")} {p}%</li></ul>\n'
         )
     unit = disclosure.unit
-    out += f'<p class="note">{_bi(f"金额单位：{unit.value}，与原文一致。", f"Amounts in {unit.key}, as printed in the source.")}</p>\n'
+    out += f'<p class="note">{_bi(f"金额单位：{unit.value}，与原文一致。", f"Amounts in {_unit_en(unit)}, as printed in the source.")}</p>\n'
     return out
 
 
@@ -709,7 +732,7 @@ def _functional_section(disclosure: Disclosure, tree: Sequence[FunctionalNode]) 
         f'<td class="num">{_opt_sum(n.basic for n in tree)}</td><td class="num">{_opt_sum(n.project for n in tree)}</td>'
         '<td class="num">100.0%</td></tr>'
     )
-    head = [_th("编码", "Code"), _th("科目", "Item"), _th(f"合计（{unit.value}）", f"Total ({unit.key})", True),
+    head = [_th("编码", "Code"), _th("科目", "Item"), _th(f"合计（{unit.value}）", f"Total ({_unit_en(unit)})", True),
             _th("基本支出", "Basic", True), _th("项目支出", "Project", True), _th("占比", "Share", True)]
     table = _table(_bi("按功能分类的支出（类、款、项）", "Expenditure by functional classification"), head, rows,
                    foot=foot, label="按功能分类的支出表 Expenditure by function table")
@@ -767,13 +790,13 @@ def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[Fun
         share = _share(node.total, whole)
         name = f"{node.code} {node.name}"
         text_label = f"{name}：{_num(node.total)} {unit.value}（{share}%）"
+        drillable = bool(node.children) and any(child.total > 0 for child in node.children)
         colour = PALETTE[(int(node.code[-2:]) if node.level > 1 else index) % len(PALETTE)]
         inner = (
             f"<title>{_e(text_label)}</title>"
             f'<rect x="{r.x}" y="{r.y}" width="{r.w}" height="{r.h}" fill="{colour}"/>'
-            + _treemap_text(node, r.x, r.y, r.w, r.h, share, unit)
+            + _treemap_text(node, r.x, r.y, r.w, r.h, share, drillable)
         )
-        drillable = bool(node.children) and any(child.total > 0 for child in node.children)
         if drillable:
             parts.append(
                 f'<a class="tm-node" href="#tm={node.code}" aria-label="{_e(text_label + "，进入下一级 drill down")}">'
@@ -786,12 +809,17 @@ def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[Fun
 
 
 def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: Decimal, share: Decimal,
-                  unit: Unit) -> str:
-    """Name and amount inside a rectangle when it is large enough (15px type, about 1 em a glyph)."""
+                  drillable: bool) -> str:
+    """Name and amount inside a rectangle when it is large enough (15px type, about 1 em a glyph).
+
+    A rectangle that opens a further level says so with "›" after its name.
+    """
     if w < 48 or h < 24:
         return ""
-    fits = int((w - 12) / 15)
+    mark = " ›" if drillable else ""
+    fits = int((w - 12) / 15) - (1 if mark else 0)
     name = node.name if len(node.name) <= fits else node.name[: max(fits - 1, 1)] + "…"
+    name += mark
     out = f'<text x="{x + 6}" y="{y + 20}">{_e(name)}</text>'
     if h >= 44:
         amount = f"{_num(node.total)} · {share}%"
@@ -845,7 +873,7 @@ def _economic_section(disclosure: Disclosure) -> str:
             f'<td class="num">{_money(_cell(line, "personnel"))}</td>'
             f'<td class="num">{_money(_cell(line, "public-admin"))}</td></tr>'
         )
-    head = [_th("编码", "Code"), _th("科目", "Item"), _th(f"合计（{unit.value}）", f"Total ({unit.key})", True),
+    head = [_th("编码", "Code"), _th("科目", "Item"), _th(f"合计（{unit.value}）", f"Total ({_unit_en(unit)})", True),
             _th("人员经费", "Personnel", True), _th("公用经费", "Public admin", True)]
     out += _table(_bi(table.title, "General public budget basic expenditure by economic class"), head, rows,
                   label="基本支出经济分类表 Basic expenditure by economic class table")
@@ -860,7 +888,7 @@ def _projects_section(disclosure: Disclosure) -> str:
     total = sum((a.value for a in known), Decimal(0))
     unit = known[0].unit if known else disclosure.unit
     out = (
-        f'<p>{_bi(f"共{len(projects)}个项目，预算合计{_num(total)}{unit.value}。每个项目可展开查看支出计划和绩效指标。", f"{len(projects)} projects, budgets adding up to {_num(total)} {unit.key}. Open a project for its spending plan and indicators.")}</p>\n'
+        f'<p>{_bi(f"共{len(projects)}个项目，预算合计{_num(total)}{unit.value}。每个项目可展开查看支出计划和绩效指标。", f"{len(projects)} projects, budgets adding up to {_num(total)} {_unit_en(unit)}. Open a project for its spending plan and indicators.")}</p>\n'
     )
     rows = []
     for number, project in enumerate(projects, 1):
@@ -932,7 +960,7 @@ def _three_public_section(disclosure: Disclosure) -> str:
                 for column in columns
             )
             rows.append(f'<tr class="level-{level}"><th scope="row">{_e(line.label)}</th>{cells}</tr>')
-        out += _table(_bi(f"{table.title}（{table.unit.value}）", f"“Three public” expenses ({table.unit.key})"),
+        out += _table(_bi(f"{table.title}（{table.unit.value}）", f"“Three public” expenses ({_unit_en(table.unit)})"),
                       head, rows, label="三公经费表 Three public expenses table")
     else:
         out += f'<p class="note">{_bi("原文没有“三公”经费表。", "The source has no “three public” table.")}</p>\n'

@@ -11,6 +11,8 @@
   }
   var saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { saved = null; }
+  var asked = /[?&]lang=(zh|en|both)\b/.exec(window.location.search);  // index.html?lang=en
+  if (asked) { saved = asked[1]; }
   var bar = document.querySelector(".langs");
   if (bar) { bar.hidden = false; }
   set(saved);
