@@ -17,7 +17,7 @@ from urllib.parse import quote
 from .. import iris
 from ..config import Config
 from ..model.disclosure import Disclosure
-from .serialise import Lit, Triple, jsonld, sort_triples, turtle
+from .serialise import Lit, Triple, group, jsonld, sort_triples, turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -182,8 +182,8 @@ def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | 
 
 def render_catalog(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> dict[str, bytes]:
     """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries."""
-    ordered = sort_triples(triples(entries, config, issued))
+    groups = group(sort_triples(triples(entries, config, issued)))
     return {
-        "catalog.ttl": turtle(ordered, header="opendata: DCAT catalogue of the data packages in this folder"),
-        "catalog.jsonld": jsonld(ordered),
+        "catalog.ttl": turtle(groups, header="opendata: DCAT catalogue of the data packages in this folder"),
+        "catalog.jsonld": jsonld(groups),
     }
