@@ -255,7 +255,11 @@ def _current_and_base(
     same = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS
             and norm_label(c.subject) == norm_label(claim.subject)]
     current_claims = [c for c in same if claim_year(c) in (None, claim.year)]
-    base_claims = [c for c in same if claim.base_year is not None and claim_year(c) == claim.base_year]
+    base_year = claim.base_year
+    if base_year is None:  # "比2023年预算X万元减少Y万元": the year is on the base figure only
+        years = [claim_year(c) for c in same if claim_year(c) not in (None, claim.year)]
+        base_year = years[-1] if years else None
+    base_claims = [c for c in same if base_year is not None and claim_year(c) == base_year]
     current: Term | None = _claim_term(current_claims[-1]) if current_claims else None
     if current is None and claim.year in (None, disclosure.year):
         resolved = subject_quantity(disclosure, claim.subject, declared)
@@ -314,6 +318,17 @@ def _rate_against(claims: list[Claim], index: int, claim: Claim, current: Term, 
         delta = Term(abs(current.value - base.value), current.bound + base.bound, None, None, "change")
     else:
         return None
+    if changes and claim.direction in ("increase", "decrease") and changes[-1].direction in ("increase", "decrease") \
+            and claim.direction != changes[-1].direction:
+        change = changes[-1]
+        return Finding(
+            "narrative-direction-mismatch", ERROR,
+            f"text “{claim.sentence}”: the rate says {claim.direction} ({claim.raw}%), the amount says "
+            f"{change.direction} ({change.raw}{change.unit})",
+            f"说明“{claim.sentence}”：增减幅度称“{_WORD_ZH[claim.direction]}{claim.raw}%”，"
+            f"增减额却为“{_WORD_ZH[change.direction]}{change.raw}{change.unit}”",
+            (claim.value, change.value), (claim.locator, change.locator), "rate",
+        )
     if claim.direction in ("increase", "decrease") and base is not None:
         actual = current.value - base.value
         if actual != 0 and (actual > 0) != (claim.direction == "increase") and not changes:
@@ -393,7 +408,7 @@ def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
                 if any(words.startswith(name) for name in names[code]):
                     continue
                 seen.add((code, words))
-                yield _name_finding(code, words, names[code], paragraph, section.locator)
+                yield _name_finding(code, words, names[code], paragraph, _paragraph_locator(disclosure, section, paragraph))
             for code, printed in names.items():
                 known = classes.get(code)
                 if known is None:
@@ -405,7 +420,17 @@ def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
                     if any(alias_norm in name for name in printed) or alias_norm not in text:
                         continue
                     seen.add((code, alias_norm))
-                    yield _name_finding(code, alias_norm, printed, paragraph, section.locator)
+                    yield _name_finding(code, alias_norm, printed, paragraph,
+                                        _paragraph_locator(disclosure, section, paragraph))
+
+
+def _paragraph_locator(disclosure: Disclosure, section, paragraph: str):
+    """The place of a paragraph: that of a figure stated in it, else its section heading."""
+    text = norm_label(paragraph)
+    for claim in disclosure.claims:
+        if claim.section == section.key and norm_label(claim.sentence) in text:
+            return claim.locator
+    return section.locator
 
 
 def _name_finding(code: str, stated: str, printed: dict[str, list], sentence: str, locator) -> Finding:
