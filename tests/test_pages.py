@@ -322,3 +322,28 @@ def test_chart_colours_keep_white_labels_readable() -> None:
 
     for colour in PALETTE:
         assert 1.05 / (_luminance(colour) + 0.05) >= 4.5, colour
+
+
+@pytest.mark.corpus
+def test_pages_of_the_real_documents(corpus: Path) -> None:
+    """Every corpus document gets a page whose tables and JSON-LD come through (final accounts too)."""
+    import opendata
+
+    paths = sorted(p for p in corpus.iterdir() if p.suffix in (".pdf", ".txt"))
+    assert paths
+    entries = []
+    for path in paths:
+        disclosure = opendata.load(path)
+        page = render_package_page(disclosure, report=None, files=FILES)
+        tree = lxml.html.fromstring(page)
+        graph = _graph(page)
+        assert len(list(graph.subjects(RDF.type, SDO.Dataset))) == 1, path.name
+        codes = {n.code for n in _nodes(functional_tree(disclosure))}
+        assert set(tree.xpath('//section[@id="functional"]//tbody//code/text()')) == codes, path.name
+        basic = disclosure.table("general-budget-basic-expenditure")
+        if basic is not None and any(c.amount for line in basic.lines for c in line.cells):
+            shown = tree.xpath('//section[@id="economic"]//tbody//td[@class="num"]/text()')
+            assert any(text != "—" for text in shown), f"{path.name}: economic amounts shown"
+        entries.append(package_entry(disclosure, None, FILES))
+    catalog = lxml.html.fromstring(render_catalog_page(entries))
+    assert len(catalog.xpath('//table[@id="packages"]/tbody/tr')) == len(paths)

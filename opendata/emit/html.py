@@ -217,10 +217,9 @@ def _severity_counts(report: Mapping[str, Any] | None) -> dict[str, int]:
 
 def _division_text(disclosure: Disclosure) -> str:
     division = disclosure.division
-    parts = [p for p in (division.province, division.name) if p]
-    if len(parts) == 2 and parts[0] == parts[1]:
-        parts = parts[:1]
-    return "".join(parts)
+    if division.province and division.name and division.name.startswith(division.province):
+        return division.name  # 上海市普陀区, not 上海市上海市普陀区
+    return "".join(p for p in (division.province, division.name) if p)
 
 
 def package_entry(
@@ -264,7 +263,7 @@ def functional_tree(disclosure: Disclosure) -> tuple[FunctionalNode, ...]:
         code = line.key.functional
         if not code or code in rows or len(code) not in (3, 5, 7):
             continue
-        total = _cell(line, "total")
+        total = _main_cell(line)
         basic = _cell(line, "basic")
         project = _cell(line, "project")
         value = total.value if total else sum((a.value for a in (basic, project) if a), Decimal(0))
@@ -671,7 +670,8 @@ def _totals_section(disclosure: Disclosure, totals: Totals) -> str:
         ("支出总计", "Total expenditure", totals.expenditure, ""),
         ("基本支出", "Basic expenditure", totals.basic, _bi("保障机构运转的人员和公用经费", "Staff and running costs")),
         ("项目支出", "Project expenditure", totals.project, _bi(f"{len(disclosure.projects)}个项目有绩效目标",
-                                                            f"{len(disclosure.projects)} projects with targets")),
+                                                            f"{len(disclosure.projects)} projects with targets")
+         if disclosure.projects else ""),
     ):
         unit = _unit(amount.unit) if amount else ""
         extra_html = f'<div class="note">{extra}</div>' if extra and not extra.startswith("<ul") else extra
@@ -828,16 +828,52 @@ def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: D
     return out
 
 
+HEADERS_EN = {"预算数": "Budget", "决算数": "Final accounts", "年初预算数": "Initial budget", "金额": "Amount"}
+_MAIN_MEASURES = ("total", "subtotal", "amount")
+
+
+def _main_cell(line: Line | None) -> Amount | None:
+    """The line's overall amount: its total, else subtotal, else the single amount column."""
+    return _first(*(_cell(line, measure) for measure in _MAIN_MEASURES))
+
+
+def _column_label(column: Any) -> tuple[str, str]:
+    """Chinese and English header of an amount column (fund, then measure, then as printed)."""
+    if column.fund in FUNDS:
+        return FUNDS[column.fund]
+    if column.measure == "total":
+        return "合计", "Total"
+    header = column.header.rsplit("/", 1)[-1]
+    if header in HEADERS_EN:
+        return header, HEADERS_EN[header]
+    zh, en = MEASURES.get(column.measure, (header, header))
+    return header or zh, en
+
+
+def _amount_columns(table: Table) -> tuple[list[Any], list[str]]:
+    """The amount columns of a table that hold at least one amount, with their headers."""
+    used = {cell.column for line in table.lines for cell in line.cells if cell.amount is not None}
+    columns = [c for c in table.columns if c in used] or list(table.columns)
+    return columns, [_th(*_column_label(c), True) for c in columns]
+
+
+def _cells(line: Line, columns: Sequence[Any]) -> str:
+    return "".join(
+        f'<td class="num">{_money(next((c.amount for c in line.cells if c.column == column), None))}</td>'
+        for column in columns
+    )
+
+
 def _economic_section(disclosure: Disclosure) -> str:
     table = disclosure.table("general-budget-basic-expenditure")
     if table is None or not table.lines:
         return f'<p class="note">{_bi("原文没有基本支出表。", "The source has no basic expenditure table.")}</p>\n'
     unit = table.unit
     total_line = _line(table, "total")
-    total = _cell(total_line, "total")
     classes = [line for line in table.lines if line.key.economic and len(line.key.economic) == 3]
-    whole = total.value if total else sum(((_cell(c, "total") or Amount(Decimal(0), unit, "")).value for c in classes),
-                                          Decimal(0))
+    class_amounts = [(line, _main_cell(line)) for line in classes]
+    total = _main_cell(total_line)
+    whole = total.value if total else sum((a.value for _, a in class_amounts if a), Decimal(0))
     out = ""
     personnel, admin = _cell(total_line, "personnel"), _cell(total_line, "public-admin")
     if personnel is not None or admin is not None:
@@ -848,8 +884,7 @@ def _economic_section(disclosure: Disclosure) -> str:
             "</div>\n"
         )
     bars = []
-    for line in classes:
-        amount = _cell(line, "total")
+    for line, amount in class_amounts:
         if amount is None:
             continue
         share = _share(amount.value, whole)
@@ -862,21 +897,19 @@ def _economic_section(disclosure: Disclosure) -> str:
     if bars:
         out += (f'<ul class="bars" aria-label="基本支出按经济分类（类） Basic expenditure by economic class">'
                 + "".join(bars) + "</ul>\n")
+    columns, column_heads = _amount_columns(table)
     rows = []
     for line in table.lines:
-        level = 0 if line.key.item == "total" else (line.level or 1)
         code = line.key.economic or ""
+        level = (line.level or 1) if code else 0
         rows.append(
             f'<tr class="level-{level}"><td><code>{_e(code)}</code></td>'
-            f'<th scope="row">{_e(line.label)}{_class_en(code)}</th>'
-            f'<td class="num">{_money(_cell(line, "total"))}</td>'
-            f'<td class="num">{_money(_cell(line, "personnel"))}</td>'
-            f'<td class="num">{_money(_cell(line, "public-admin"))}</td></tr>'
+            f'<th scope="row">{_e(line.label)}{_class_en(code)}</th>{_cells(line, columns)}</tr>'
         )
-    head = [_th("编码", "Code"), _th("科目", "Item"), _th(f"合计（{unit.value}）", f"Total ({_unit_en(unit)})", True),
-            _th("人员经费", "Personnel", True), _th("公用经费", "Public admin", True)]
-    out += _table(_bi(table.title, "General public budget basic expenditure by economic class"), head, rows,
-                  label="基本支出经济分类表 Basic expenditure by economic class table")
+    head = [_th("编码", "Code"), _th("科目", "Item"), *column_heads]
+    caption = f"{table.title}（{unit.value}）"
+    out += _table(_bi(caption, f"General public budget basic expenditure by economic class ({_unit_en(unit)})"),
+                  head, rows, label="基本支出经济分类表 Basic expenditure by economic class table")
     return out
 
 
@@ -944,24 +977,14 @@ def _three_public_section(disclosure: Disclosure) -> str:
     table = disclosure.table("three-public-expenses")
     out = ""
     if table is not None and table.lines:
-        columns = [c for c in table.columns]
-        head = [_th("项目", "Item")]
-        for column in columns:
-            zh, en = FUNDS.get(column.fund or "", MEASURES.get(column.measure, (column.header, column.header)))
-            if column.fund is None:
-                zh, en = "合计", "Total"
-            head.append(_th(zh, en, True))
+        columns, column_heads = _amount_columns(table)
         rows = []
         for line in table.lines:
             item = line.key.item or ""
             level = 0 if item == "three-public:total" else (3 if item.startswith("three-public:vehicle-") else 1)
-            cells = "".join(
-                f'<td class="num">{_money(next((c.amount for c in line.cells if c.column == column), None))}</td>'
-                for column in columns
-            )
-            rows.append(f'<tr class="level-{level}"><th scope="row">{_e(line.label)}</th>{cells}</tr>')
+            rows.append(f'<tr class="level-{level}"><th scope="row">{_e(line.label)}</th>{_cells(line, columns)}</tr>')
         out += _table(_bi(f"{table.title}（{table.unit.value}）", f"“Three public” expenses ({_unit_en(table.unit)})"),
-                      head, rows, label="三公经费表 Three public expenses table")
+                      [_th("项目", "Item"), *column_heads], rows, label="三公经费表 Three public expenses table")
     else:
         out += f'<p class="note">{_bi("原文没有“三公”经费表。", "The source has no “three public” table.")}</p>\n'
     for section in disclosure.sections:
@@ -1150,7 +1173,8 @@ def render_catalog_page(packages: Sequence[PackageEntry], *, catalog_iri: str | 
 
 def _catalog_row(entry: PackageEntry) -> str:
     phase_zh, phase_en = PHASES.get(entry.phase, (entry.phase, entry.phase))
-    region = " ".join(p for p in (entry.province, entry.division if entry.division != entry.province else "") if p)
+    region = " ".join(p for p in (entry.province, entry.division) if p and not (p == entry.province and
+                                                                              entry.division.startswith(p)))
     attrs = {
         "data-year": str(entry.year),
         "data-province": entry.province,
@@ -1181,7 +1205,7 @@ def _catalog_row(entry: PackageEntry) -> str:
 def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | None) -> dict[str, Any]:
     phase_zh, phase_en = PHASES.get(entry.phase, (entry.phase, entry.phase))
     department = {"@type": "GovernmentOrganization", "name": entry.department}
-    region = "".join(p for p in (entry.province, entry.division if entry.division != entry.province else "") if p)
+    region = entry.division if entry.division.startswith(entry.province) else entry.province + entry.division
     parts = [f"{region}{entry.department}{entry.year}年部门{phase_zh}公开数据"]
     if entry.expenditure is not None:
         parts.append(f"支出总计{_wan(entry.expenditure)}万元")
