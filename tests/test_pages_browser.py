@@ -157,3 +157,164 @@ def test_screenshots(tmp_path: Path, site: Path, package_dir: Path) -> None:
         # The inline style applied: the header band is the page's dark blue.
         assert _pixel(target, 5, 5) == HEADER_BLUE, name
         print(f"screenshot: {target}")
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe`` (fds 3 and 4)."""
+
+    def __init__(self, tmp: Path) -> None:
+        import os
+
+        profile = tempfile.mkdtemp(dir=tmp, prefix="chromium-profile-")
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+
+        def wire() -> None:  # in the child: the pipe ends become fds 3 (commands) and 4 (replies)
+            os.dup2(to_chrome_r, 3)
+            os.dup2(from_chrome_w, 4)
+
+        self.process = subprocess.Popen(
+            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=wire, close_fds=False,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next = 0
+        self.events: list[dict] = []
+        targets = self.send("Target.getTargets")["targetInfos"]
+        page = next(t for t in targets if t["type"] == "page")
+        self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+        self.send("Page.enable", session=True)
+        self.send("Runtime.enable", session=True)
+
+    def _read(self, deadline: float) -> dict:
+        import json
+        import os
+        import select
+        import time
+
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            assert left > 0, "chromium did not answer"
+            ready, _, _ = select.select([self._from_chrome], [], [], left)
+            if ready:
+                chunk = os.read(self._from_chrome, 65536)
+                assert chunk, "chromium closed the pipe"
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, session: bool = False, **params: object) -> dict:
+        import json
+        import os
+        import time
+
+        self._next += 1
+        message: dict = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = self.session
+        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 60
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == self._next:
+                assert "error" not in reply, reply["error"]
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method: str) -> dict:
+        import time
+
+        deadline = time.monotonic() + 60
+        while True:
+            for index, event in enumerate(self.events):
+                if event.get("method") == method:
+                    return self.events.pop(index)
+            self.events.append(self._read(deadline))
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.send("Page.navigate", session=True, url=url)
+        self.wait_event("Page.loadEventFired")
+
+    def js(self, expression: str) -> object:
+        result = self.send("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    def until(self, expression: str, expected: object) -> object:
+        """Evaluate until the value is ``expected`` (events run asynchronously); the last value."""
+        import time
+
+        deadline = time.monotonic() + 30
+        value = self.js(expression)
+        while value != expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = self.js(expression)
+        return value
+
+    def key(self, key: str) -> None:
+        codes = {"Tab": 9, "Enter": 13, "Escape": 27}
+        text = {"Enter": "\r"}.get(key)
+        down = {"type": "keyDown" if text else "rawKeyDown", "key": key, "code": key,
+                "windowsVirtualKeyCode": codes[key]}
+        if text:
+            down["text"] = text
+        self.send("Input.dispatchKeyEvent", session=True, **down)
+        self.send("Input.dispatchKeyEvent", session=True, type="keyUp", key=key, code=key,
+                  windowsVirtualKeyCode=codes[key])
+
+    def close(self) -> None:
+        import os
+
+        self.process.kill()
+        self.process.wait(timeout=30)
+        os.close(self._to_chrome)
+        os.close(self._from_chrome)
+
+
+@pytest.fixture()
+def browser(tmp_path: Path):
+    devtools = DevTools(tmp_path)
+    try:
+        yield devtools
+    finally:
+        devtools.close()
+
+
+def test_the_chart_is_usable_with_the_keyboard(browser: DevTools, package_dir: Path) -> None:
+    browser.open((package_dir / "index.html").as_uri())
+    browser.send("Emulation.setDeviceMetricsOverride", session=True, width=1280, height=900,
+                 deviceScaleFactor=1, mobile=False)
+    browser.js("document.querySelector('#tm-path a').focus()")
+    browser.key("Tab")
+    assert browser.js("document.activeElement.getAttribute('href')") == "#tm=206", "Tab reaches the chart"
+    browser.key("Enter")
+    assert browser.until("document.getElementById('tm').dataset.current", "206") == "206"
+    assert browser.until("document.activeElement.getAttribute('href')", "#tm=20601") == "#tm=20601", \
+        "focus moves into the level that opened"
+    browser.key("Enter")
+    assert browser.until("document.getElementById('tm').dataset.current", "20601") == "20601"
+    label = browser.until("(document.activeElement.getAttribute('aria-label') || '').split(' ')[0]", "2060101")
+    assert label == "2060101", "at the last level focus is on an item, which reads its amount"
+    browser.key("Escape")
+    assert browser.until("document.getElementById('tm').dataset.current", "206") == "206"
+    browser.key("Escape")
+    assert browser.until("document.getElementById('tm').dataset.current", "") == ""
+
+
+def test_the_language_switch(browser: DevTools, package_dir: Path) -> None:
+    url = (package_dir / "index.html").as_uri()
+    browser.open(url)
+    assert browser.js("document.documentElement.getAttribute('data-lang')") is None  # both languages
+    browser.js("document.querySelector('[data-set-lang=en]').focus()")
+    browser.key("Enter")
+    assert browser.until("document.documentElement.getAttribute('data-lang')", "en") == "en"
+    assert browser.js("getComputedStyle(document.querySelector('#totals-h .zh')).display") == "none"
+    assert browser.js("document.querySelector('[data-set-lang=en]').getAttribute('aria-pressed')") == "true"
+    browser.open(url)  # the choice is remembered
+    assert browser.js("document.documentElement.getAttribute('data-lang')") == "en"
+    browser.open(url + "?lang=zh")
+    assert browser.js("getComputedStyle(document.querySelector('#totals-h .en')).display") == "none"

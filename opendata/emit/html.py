@@ -803,7 +803,7 @@ def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[Fun
                 f"{inner}</a>"
             )
         else:
-            parts.append(f'<g class="tm-node" role="img" aria-label="{_e(text_label)}">{inner}</g>')
+            parts.append(f'<g class="tm-node" role="img" tabindex="0" aria-label="{_e(text_label)}">{inner}</g>')
     parts.append("</g>")
     return "".join(parts)
 

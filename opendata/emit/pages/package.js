@@ -30,7 +30,7 @@
     status.textContent = target[0].getAttribute("data-label") + " · " + target[0].getAttribute("data-summary");
     box.setAttribute("data-current", code);
     if (moveFocus) {
-      var nodes = box.querySelectorAll(".tm-view.on a.tm-node");
+      var nodes = box.querySelectorAll(".tm-view.on .tm-node");
       for (i = 0; i < nodes.length; i++) { if (visible(nodes[i])) { nodes[i].focus(); break; } }
     }
   }
