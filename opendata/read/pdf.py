@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Locator, UnreadableInput
@@ -154,20 +154,46 @@ def _inside(word: _Word, bbox: tuple[float, float, float, float]) -> bool:
     return x0 <= word.cx <= x1 and top <= word.cy <= bottom
 
 
-def _table_rows(table: Any, words: list[_Word], taken: set[int], split: dict[tuple[int, ...], int]) -> list[_Row]:
+@dataclass
+class _Layouts:
+    """What the pages read so far say about table layouts (carried from page to page).
+
+    ``split``: column edges of tables printed as two halves, so that a continuation page without
+    the repeated header is split the same way. ``grids``: column edges and right border of the
+    tables seen, so that a continuation page whose few rows merge cells (a lone 合计 row spanning
+    the code and name columns) is put back on the full grid. ``deferred``: right-half rows of a
+    two-halves table, emitted after the left half has ended (its last page).
+    """
+
+    split: dict[tuple[int, ...], int] = field(default_factory=dict)
+    grids: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+    deferred: list[tuple[int, _Row]] = field(default_factory=list)
+
+
+def _full_grid(edges: tuple[int, ...], right: int, layouts: _Layouts) -> tuple[list[int], int] | None:
+    """Positions of a narrower grid's columns on a wider grid seen before with the same borders."""
+    for known, known_right in reversed(layouts.grids):
+        if len(known) <= len(edges) or abs(known_right - right) > 2 or abs(known[0] - edges[0]) > 2:
+            continue
+        if all(any(abs(edge - k) <= 2 for k in known) for edge in edges):
+            return [min(range(len(known)), key=lambda i: abs(known[i] - edge)) for edge in edges], len(known)
+    return None
+
+
+def _table_rows(table: Any, words: list[_Word], taken: set[int], layouts: _Layouts, page: int) -> tuple[list[_Row], bool]:
     """The grid rows of one pdfplumber table; the indexes of the words it takes go to ``taken``.
 
-    ``split`` remembers the column layouts read as two halves, so that a continuation page
-    (without the repeated header) of such a table is split the same way.
+    Returns the rows and whether the table continues a two-halves table of an earlier page.
     """
     grid = [row.cells for row in table.rows]
     if not grid:
-        return []
+        return [], False
     width = max(len(cells) for cells in grid)
     edges = tuple(
         round(min((cells[j][0] for cells in grid if j < len(cells) and cells[j] is not None), default=-1))
         for j in range(width)
     )
+    right = round(table.bbox[2])
     texts: list[list[str]] = []
     for cells in grid:
         row: list[str] = []
@@ -179,20 +205,37 @@ def _table_rows(table: Any, words: list[_Word], taken: set[int], split: dict[tup
             taken.update(inside)
             row.append(_cell_text([words[i] for i in inside]))
         texts.append(row + [""] * (width - len(row)))
+    mapped = _full_grid(edges, right, layouts)
+    if mapped is not None:
+        positions, full = mapped
+        remapped = []
+        for row in texts:
+            wide = [""] * full
+            for j, text in enumerate(row):
+                wide[positions[j]] = wide[positions[j]] or text
+            remapped.append(wide)
+        texts, width = remapped, full
+        edges = next(known for known, known_right in reversed(layouts.grids) if len(known) == full and abs(known_right - right) <= 2)
+    elif len(grid) >= 2:
+        layouts.grids.append((edges, right))
     tops = [min(b[1] for b in cells if b is not None) for cells in grid]
     bottoms = [max(b[3] for b in cells if b is not None) for cells in grid]
-    halves = _halves(texts) or split.get(edges, 0)
+    own = _halves(texts)
+    halves = own or layouts.split.get(edges, 0)
     rows: list[_Row] = []
     if halves:
-        split[edges] = halves
-        # the left half's rows, then the right half's, as two tables one after the other
-        for part in (slice(0, halves), slice(halves, width)):
-            for top, bottom, row in zip(tops, bottoms, texts):
-                rows.extend(_split_class_row(_Row(top, bottom, tuple(row[part]))))
+        layouts.split[edges] = halves
+        # the left half's rows now; the right half's after the left half has ended
+        for top, bottom, row in zip(tops, bottoms, texts):
+            rows.extend(_split_class_row(_Row(top, bottom, tuple(row[:halves]))))
+        for top, bottom, row in zip(tops, bottoms, texts):
+            for part in _split_class_row(_Row(top, bottom, tuple(row[halves:]))):
+                if any(cell.strip() for cell in part.cells):
+                    layouts.deferred.append((page, part))
     else:
         for top, bottom, row in zip(tops, bottoms, texts):
             rows.extend(_split_class_row(_Row(top, bottom, tuple(row))))
-    return rows
+    return rows, bool(halves and not own)
 
 
 _CLASS_PARTS = {"类", "款", "项"}
@@ -222,18 +265,21 @@ def _halves(texts: list[list[str]]) -> int:
     return half if any(left) and left == right else 0
 
 
-def _page_rows(page: Any, split: dict[tuple[int, ...], int]) -> list[_Row]:
+def _page_rows(page: Any, layouts: _Layouts, number: int) -> tuple[list[_Row], bool]:
+    """The lines of one page, and whether it opens with the continuation of a two-halves table."""
     raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
     words = [
         _Word(text, w["x0"], w["x1"], w["top"], w["bottom"]) for w in raw if (text := _clean(w["text"])).strip()
     ]
     if not words:
-        return []
+        return [], False
     rows: list[_Row] = []
     taken: set[int] = set()
+    continues = False
     if page.lines or page.rects or page.curves:
-        for table in page.find_tables():
-            table_rows = _table_rows(table, words, taken, split)
+        for index, table in enumerate(page.find_tables()):
+            table_rows, continued = _table_rows(table, words, taken, layouts, number)
+            continues = continues or (index == 0 and continued)
             rows.extend(r for r in table_rows if any(c.strip() for c in r.cells))
     rest = [w for i, w in enumerate(words) if i not in taken]
     text_rows = _text_rows(rest)
@@ -247,7 +293,9 @@ def _page_rows(page: Any, split: dict[tuple[int, ...], int]) -> list[_Row]:
             and (row.top > height * (1 - MARGIN) or row.bottom < height * MARGIN)
         )
     ]
-    return _ordered(kept, rows)
+    if continues and kept and rows and kept[0].top < rows[0].top:
+        continues = False  # a title above the table: a new table, not a continuation
+    return _ordered(kept, rows), continues
 
 
 def _clean(text: str) -> str:
@@ -280,38 +328,51 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         raise UnreadableInput("not a PDF (no %PDF header)", Locator(name, page=1))
     lines: list[SourceLine] = []
     blank: list[int] = []
+    encrypted = (PDFPasswordIncorrect, PDFEncryptionError)
+
+    def refuse(error: Exception, page: int, what: str = "corrupt PDF") -> UnreadableInput:
+        # pdfplumber wraps pdfminer's errors in PdfminerException: look at the wrapped one
+        inner = next((arg for arg in error.args if isinstance(arg, Exception)), error)
+        if isinstance(error, encrypted) or isinstance(inner, encrypted):
+            return UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=page))
+        return UnreadableInput(f"{what} ({type(inner).__name__}: {inner})", Locator(name, page=page))
+
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=1)) from None
     except Exception as error:  # pdfminer raises many types for damaged files
-        raise UnreadableInput(f"corrupt PDF ({type(error).__name__}: {error})", Locator(name, page=1)) from None
+        raise refuse(error, 1) from None
     with pdf:
         try:
             pages = pdf.pages
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=1)) from None
         except Exception as error:
-            raise UnreadableInput(f"corrupt PDF ({type(error).__name__}: {error})", Locator(name, page=1)) from None
+            raise refuse(error, 1) from None
         if len(pages) > MAX_PAGES:
             raise UnreadableInput(f"{len(pages)} pages, more than the limit of {MAX_PAGES}", Locator(name))
-        split: dict[tuple[int, ...], int] = {}
+        layouts = _Layouts()
+
+        def flush() -> None:
+            for page_number, row in layouts.deferred:
+                lines.append(SourceLine(row.cells, len(lines) + 1, page_number))
+            layouts.deferred.clear()
+
         for number, page in enumerate(pages, start=1):
             try:
-                rows = _page_rows(page, split)
-            except (PDFPasswordIncorrect, PDFEncryptionError):
-                raise UnreadableInput("encrypted PDF (a password is needed)", Locator(name, page=number)) from None
+                rows, continues = _page_rows(page, layouts, number)
             except Exception as error:
-                raise UnreadableInput(
-                    f"corrupt PDF page ({type(error).__name__}: {error})", Locator(name, page=number)
-                ) from None
+                raise refuse(error, number, "corrupt PDF page") from None
             finally:
                 page.close()
             if not rows:
                 blank.append(number)
                 continue
+            pending = [item for item in layouts.deferred if item[0] == number]
+            if not continues:
+                layouts.deferred[:] = [item for item in layouts.deferred if item[0] != number]
+                flush()
+                layouts.deferred.extend(pending)
             for row in rows:
                 lines.append(SourceLine(row.cells, len(lines) + 1, number))
+        flush()
         page_count = len(pages)
     if not lines:
         raise UnreadableInput("scanned PDF without a text layer", Locator(name, page=1))

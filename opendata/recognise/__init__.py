@@ -95,7 +95,11 @@ def recognise(document: SourceDocument) -> Disclosure:
                     status = "toc-page" if cell.strip().isdigit() or (page and cell.strip().endswith(str(page))) else "text"
                     context.ledger.mark(block.line, index, status, "page number of the table of contents" if status == "toc-page" else "")
             continue
-        end = max([line.line for line in block.rows + block.notes + block.header + [block.title_line]])
+        end = max(
+            line.line
+            for line in block.rows + block.notes + block.header + block.meta + [block.title_line, block.serial_row]
+            if line is not None
+        )
         _check_cut_off(block, document, end >= last_line)
         layout = block.kind.layout
         if layout in _BUILDERS:

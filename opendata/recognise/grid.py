@@ -91,7 +91,11 @@ def _amount_cell(line: SourceLine, column: Column, unit: Unit, context: Context,
     raw = line.cell(column.index - 1)
     locator = context.locate(line, column.index, table=table, row=row)
     if is_blank(raw):
-        return Cell(column, None, raw, locator) if raw else None
+        if raw:
+            # a blank placeholder (— - / 无) is this column's cell: consumed, not outside the columns
+            context.ledger.mark(line, column.index - 1, "figure", "blank")
+            return Cell(column, None, raw, locator)
+        return None
     try:
         amount = parse_amount(raw, unit)
     except ValueError:
@@ -378,15 +382,19 @@ def _three_public_item(path: list[str]) -> str | None:
 def build_transposed(block: TableBlock, context: Context) -> Table:
     """A "三公" table printed across: item headers (merged cells) over one row of figures.
 
-    Each column's item comes from its header path (合计 and 小计 take their parent's item);
-    a 预算数/决算数 pair under an item gives the budget (initial-budget) and the final amount.
+    Each source column's item comes from its header path (合计 and 小计 take their parent's
+    item); a 预算数/决算数 pair under an item gives the budget (initial-budget) and the final
+    amount. Lines are items and columns are measures, as in a table printed down: every line
+    shares the measure columns, each cell keeps its own source position in its locator.
     """
     kind = block.kind
     unit = table_unit(block, context)
     mark_frame(block, context)
     spanned = _spanned_header(block.header)
     width = len(spanned[0])
-    columns: list[tuple[str, Column]] = []
+    labels = {row[k] for row in spanned for k in range(width)}
+    paired = "预算数" in labels and "决算数" in labels
+    sources: list[tuple[str, str, int, list[str]]] = []  # item, measure, source column, header path
     for j in range(width):
         path: list[str] = []
         for row in spanned:
@@ -395,30 +403,48 @@ def build_transposed(block: TableBlock, context: Context) -> Table:
         item = _three_public_item(path)
         if item is None:
             continue
-        measure = _PAIR_MEASURES.get(path[-1], "amount") if len(path) > 1 else "amount"
-        if path[-1] == "预算数" and "决算数" not in {row[k] for row in spanned for k in range(width)}:
-            measure = "amount"
-        columns.append((item, Column(j + 1, "/".join(path), measure, None, None)))
+        measure = _PAIR_MEASURES[path[-1]] if paired and path[-1] in _PAIR_MEASURES else "amount"
+        sources.append((item, measure, j, path))
+    measures = list(dict.fromkeys(measure for _, measure, _, _ in sources))
+    columns = {
+        measure: Column(
+            next(j for _, m, j, _ in sources if m == measure) + 1,
+            next(p[-1] for _, m, _, p in sources if m == measure) if paired else "金额",
+            measure,
+        )
+        for measure in measures
+    }
     keys = _Keys(context, kind.key)
     lines: list[Line] = []
     data = block.rows[0]
-    items_in_order = list(dict.fromkeys(item for item, _ in columns))
-    for item in items_in_order:
-        item_columns = [column for key, column in columns if key == item]
-        cells = tuple(
-            cell
-            for column in item_columns
-            if (cell := _amount_cell(data, column, unit, context, kind.key, 1)) is not None
-        )
-        label = next(
-            (part for part in reversed(item_columns[0].header.split("/")) if part not in ("合计", "小计", *_PAIR_MEASURES)),
-            item_columns[0].header,
-        )
+    for item in dict.fromkeys(item for item, _, _, _ in sources):
+        cells: list[Cell] = []
+        label = ""
+        for key, measure, j, path in sources:
+            if key != item:
+                continue
+            label = label or next(
+                (part for part in reversed(path) if part not in ("合计", "小计", *_PAIR_MEASURES)), path[-1]
+            )
+            raw = data.cell(j)
+            locator = context.locate(data, j + 1, table=kind.key, row=1)
+            if is_blank(raw):
+                if raw:
+                    cells.append(Cell(columns[measure], None, raw, locator))
+                continue
+            try:
+                amount = parse_amount(raw, unit)
+            except ValueError:
+                context.note("amount-not-understood", f"cell {raw!r} is not an amount", locator)
+                context.ledger.mark(data, j, "not-understood", "not an amount")
+                continue
+            context.ledger.mark(data, j, "figure")
+            cells.append(Cell(columns[measure], amount, raw, locator))
         lines.append(
             Line(
                 key=keys.unique(LineKey(item=item), None, data),
                 label=label,
-                cells=cells,
+                cells=tuple(cells),
                 locator=context.locate(data, table=kind.key, row=1),
             )
         )
@@ -427,7 +453,7 @@ def build_transposed(block: TableBlock, context: Context) -> Table:
         kind=kind.key,
         title=block.title,
         unit=unit,
-        columns=tuple(column for _, column in columns),
+        columns=tuple(columns[m] for m in measures),
         lines=tuple(lines),
         locator=context.locate(block.title_line, table=kind.key),
         notes=tuple(n.filled[0] for n in block.notes),
