@@ -178,6 +178,7 @@ class Results:
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    load_end: str = ""
 
     def add(self, **row: Any) -> None:
         self.rows.append(row)
@@ -209,7 +210,12 @@ def machine() -> dict[str, str]:
         commit = ""
     import opendata
 
+    try:
+        load = "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = ""
     return {
+        "load": load,
         "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
         "cpu": model,
         "memory": memory,
@@ -406,7 +412,7 @@ def bench_emission(results: Results, work: Path, corpus: list[Path], n: int, run
     from opendata.emit import rdf
 
     models = [opendata.load(path) for path in corpus[:n]]
-    triples = [rdf.triples(d) for d in models]
+    triples = [list(dict.fromkeys(rdf.triples(d))) for d in models]  # the unique triples, as written
     total = sum(len(t) for t in triples)
     out = work / "emission"
     out.mkdir(exist_ok=True)
@@ -450,6 +456,93 @@ def bench_emission(results: Results, work: Path, corpus: list[Path], n: int, run
     results.add(what="RDF emission (N-Triples only) / raw floor", kind="ratio", value=timings["nt"] / timings["floor"],
                 unit="× the floor", target=TARGET_EMISSION, lower_is_better=True)
     shutil.rmtree(out, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# 3b. Where the time goes: each stage of one disclosure's build, CPU time in process.
+
+
+def bench_stages(results: Results, corpus: list[Path], n: int, runs: int) -> None:
+    """CPU ms per disclosure for each stage the build runs (the same functions it calls)."""
+    import opendata
+    from opendata.read import read_bytes
+    from opendata.recognise import recognise
+
+    sources = [(path.name, path.read_bytes()) for path in corpus[:n]]
+    stages: list[tuple[str, bool, Callable[[dict[str, Any]], Any]]] = [
+        ("read (text reader)", True, lambda s: s.update(doc=read_bytes(s["data"], s["name"]))),
+        ("recognise (tables, projects, narrative, coverage)", True, lambda s: s.update(d=recognise(s["doc"]))),
+    ]
+    if not has_module("opendata.check", "validate"):
+        from opendata.check import validate
+
+        stages.append(("check (opendata.check.validate)", True, lambda s: s.update(report=validate(s["d"]))))
+    if not has_module("opendata.emit.rdf", "render"):
+        from opendata.emit import rdf
+
+        findings = (lambda s: s["report"].findings if "report" in s else None)
+        stages.append(("RDF: Turtle + JSON-LD + N-Triples (emit.rdf.render)", True,
+                       lambda s: rdf.render(s["d"], findings=findings(s))))
+        try:
+            from opendata.emit import serialise
+
+            parts = [
+                ("triples from the model (rdf.triples)", lambda s: s.update(t=rdf.triples(s["d"], findings=findings(s)))),
+                ("sort + N-Triples lines (serialise.sort_triples)", lambda s: s.update(o=serialise.sort_triples(s["t"]))),
+                ("N-Triples bytes (serialise.ntriples)", lambda s: serialise.ntriples(s["o"])),
+            ]
+            if hasattr(serialise, "group"):
+                parts += [
+                    ("group by subject (serialise.group)", lambda s: s.update(g=serialise.group(s["o"]))),
+                    ("Turtle (serialise.turtle)", lambda s: serialise.turtle(s["g"])),
+                    ("JSON-LD (serialise.jsonld)", lambda s: serialise.jsonld(s["g"])),
+                ]
+            stages += [(name, False, fn) for name, fn in parts]
+        except Exception:  # noqa: BLE001 - the breakdown is optional; the total above stays
+            pass
+    if not has_module("opendata.build", "render_package"):
+        from opendata.build import BuildOptions, render_package
+
+        no_rdf = BuildOptions(rdf=False)
+        stages.append(("CSV + Table Schemas + report.json (build.render_package without RDF, includes check)", True,
+                       lambda s: s.update(files=render_package(s["d"], no_rdf)[1])))
+    if not has_module("opendata.emit.html", "package_page"):
+        from opendata.emit.html import package_page
+
+        def page(s: dict[str, Any]) -> Any:
+            return package_page(s["d"], s["files"], dataset_iri="https://example.org/dataset", config=_config())
+
+        stages.append(("landing page (emit.html.package_page)", True, page))
+    timings: dict[str, list[float]] = {name: [] for name, _, _ in stages}
+    for _ in range(runs):
+        spent = {name: 0.0 for name, _, _ in stages}
+        for name_, data in sources:
+            state: dict[str, Any] = {"name": name_, "data": data}
+            for name, _, fn in stages:
+                start = time.process_time()
+                try:
+                    fn(state)
+                except Exception as error:  # noqa: BLE001 - a stage that breaks is reported, not fatal
+                    spent[name] = float("nan")
+                    results.notes.append(f"Stage {name!r} failed: {type(error).__name__}: {error}")
+                    continue
+                spent[name] += time.process_time() - start
+        for name in spent:
+            timings[name].append(spent[name] * 1000 / len(sources))
+    check_ms = median(timings.get("check (opendata.check.validate)", [0.0]))
+    for name, top, _ in stages:
+        value = median(timings[name])
+        if name.startswith("CSV + Table Schemas"):
+            value -= check_ms  # render_package runs the check again; count it once
+            name = "CSV + Table Schemas + report.json (emit.datapackage)"
+        results.add(what=name, kind="stage", value=value, unit="CPU ms/disclosure", top=top, n=n)
+    del opendata
+
+
+def _config() -> Any:
+    from opendata.config import Config
+
+    return Config()
 
 
 # --------------------------------------------------------------------------------------------
@@ -585,7 +678,9 @@ def render_markdown(results: Results) -> str:
         f"Command: `{results.command}` ({results.mode} run), started {results.started}.",
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Python {m['python']}, {m['platform']}; "
-        f"opendata {m['opendata']}.",
+        f"opendata {m['opendata']}. At the start: {m.get('load', '')}; at the end: {results.load_end}. "
+        "The machine is shared: other processes ran during the measurements, so wall times are upper bounds "
+        "(the CPU columns are less sensitive to that).",
         "",
     ]
     builds = [r for r in results.rows if r.get("kind") == "build"]
@@ -593,19 +688,34 @@ def render_markdown(results: Results) -> str:
         lines += [
             "### `opendata build`, end to end (synthetic corpus, text input)",
             "",
-            "| N | -j | runs | median wall (s) | disclosures/s | triples | triples/s | max RSS, largest process (MB) | peak RSS, whole tree (MB) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| N | -j | runs | median wall (s) | disclosures/s | triples | triples/s | CPU s (all processes) | disclosures per CPU-s | max RSS, largest process (MB) | peak RSS, whole tree (MB) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in builds:
             if isinstance(r.get("value"), float):
                 lines.append(
                     f"| {r['n']:,} | {r['jobs']} | {r['runs']} | {r['wall']:.2f} | {r['value']:.1f} | {r['triples']:,} | "
-                    f"{r['triples_per_s']:,.0f} | {r['maxrss_mb']:.0f} | {r['tree_peak_mb']:.0f} |"
+                    f"{r['triples_per_s']:,.0f} | {r['cpu']:.1f} | {r['n'] / r['cpu']:.1f} | {r['maxrss_mb']:.0f} | "
+                    f"{r['tree_peak_mb']:.0f} |"
                 )
             else:
-                lines.append(f"| {r.get('n', '')} | {r.get('jobs', '')} | | {r['value']} | | | | | |")
+                lines.append(f"| {r.get('n', '')} | {r.get('jobs', '')} | | {r['value']} | | | | | | | |")
         lines.append("")
-    others = [r for r in results.rows if r.get("kind") != "build"]
+    stages = [r for r in results.rows if r.get("kind") == "stage"]
+    if stages:
+        total = sum(r["value"] for r in stages if r.get("top"))
+        lines += [
+            "### Where the time of one disclosure goes (in process, CPU ms per disclosure, median)",
+            "",
+            "| stage | CPU ms per disclosure | share of the top-level stages |",
+            "|---|---:|---:|",
+        ]
+        for r in stages:
+            share = f"{100 * r['value'] / total:.0f} %" if r.get("top") and total else ""
+            name = r["what"] if r.get("top") else f"&nbsp;&nbsp;↳ {r['what']}"
+            lines.append(f"| {name} | {r['value']:.1f} | {share} |")
+        lines.append("")
+    others = [r for r in results.rows if r.get("kind") not in ("build", "stage")]
     if others:
         lines += ["### Everything else", "", "| measurement | value | target | | detail |", "|---|---:|---:|---|---|"]
         for r in others:
@@ -716,12 +826,15 @@ def main(argv: list[str] | None = None) -> int:
         bench_baseline(results, work, corpus, baseline_n, walls)
         print("RDF emission:", file=sys.stderr, flush=True)
         bench_emission(results, work, corpus, emission_n, repeat)
+        print("stages:", file=sys.stderr, flush=True)
+        bench_stages(results, corpus, emission_n if args.full else 5, repeat)
         print("incremental:", file=sys.stderr, flush=True)
         bench_incremental(results, work, corpus, incremental_n, repeat)
         print("query and publish:", file=sys.stderr, flush=True)
         bench_query(results, work, corpus, query_n)
         print("PDF:", file=sys.stderr, flush=True)
         bench_pdf(results, repeat, smoke=not args.full)
+        results.load_end = machine().get("load", "")
         elapsed = time.monotonic() - started
         results.notes.append(f"Total time of this run: {elapsed / 60:.1f} min.")
         markdown = render_markdown(results)
