@@ -61,7 +61,7 @@ FILE_RESOURCES = {
     "report.json": ("report", "json", "application/json", "检查报告", "Validation report"),
 }
 
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = frozenset("=+-@")
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*%?")
 _NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
 
@@ -179,19 +179,23 @@ def schemas(language: str = "zh") -> tuple[ResourceSchema, ...]:
 
 def cell(value: object) -> str:
     """The CSV text of one value: decimals exact, booleans lower-case, formulas neutralised."""
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        if text[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+            return "'" + text
+        return text
     if value is None:
         return ""
-    if isinstance(value, str):
-        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-            return "'" + value
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return format(value, "f")
-    if isinstance(value, int):
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
         return str(value)
-    raise TypeError(f"no CSV form for {type(value).__name__}: {value!r}")
+    if isinstance(value, str):  # str subclasses (enums and the like)
+        return cell(str(value))
+    raise TypeError(f"no CSV form for {kind.__name__}: {value!r}")
 
 
 def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping[str, object]]) -> bytes:
@@ -565,5 +569,35 @@ def render(
         descriptor["contributors"].append({**publisher, "role": "publisher"})
     if licence:
         descriptor["licenses"] = [dict(licence)]
-    out["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    out["datapackage.json"] = (_dumps_descriptor(descriptor, language) + "\n").encode()
     return out
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@cache
+def _schema_texts(language: str) -> dict[str, str]:
+    """The pretty JSON of each Table Schema, indented for its place in datapackage.json (made once)."""
+    return {
+        f'"{_PLACEHOLDER}{s.name}"': _dumps(s.descriptor["schema"]).replace("\n", "\n      ")
+        for s in schemas(language)
+    }
+
+
+_PLACEHOLDER = "@opendata-schema:"
+
+
+def _dumps_descriptor(descriptor: dict[str, Any], language: str) -> str:
+    """``json.dumps(descriptor, indent=2, sort_keys=True)`` without re-encoding the static schemas.
+
+    The pure-Python pretty printer is slow; the schemas are most of the text and never change.
+    """
+    resources = [
+        {**r, "schema": f"{_PLACEHOLDER}{r['name']}"} if "schema" in r else r for r in descriptor["resources"]
+    ]
+    text = _dumps({**descriptor, "resources": resources})
+    for placeholder, schema in _schema_texts(language).items():
+        text = text.replace(placeholder, schema, 1)
+    return text
