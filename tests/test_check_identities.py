@@ -247,6 +247,11 @@ CASES = [
     ('asset-total', 1004, 3, '7281.49', {
         ('asset-total', 'asset-sum-mismatch', 'fixed-assets', 1, None),
     }),
+    ('fiscal-grand-vs-general-budget-total', 247, 6, '5091.14', {
+        ('by-fund', 'row-sum-mismatch', 'fiscal-summary', 37, 5),
+        ('expenditure-grand-total', 'line-sum-mismatch', 'fiscal-summary', 37, 6),
+        ('fiscal-grand-vs-general-budget-total', 'cross-table-mismatch', 'fiscal-summary', 37, 6),
+    }),
 ]
 
 
@@ -440,7 +445,61 @@ def test_operating_costs_against_public_admin(sample_disclosure):
     assert "operating-costs-vs-public-admin" not in {f.rule for f in validate(d).findings}
 
 
+def drop_lines(disclosure: Disclosure, kind: str, keys: set[str]) -> Disclosure:
+    table = disclosure.table(kind)
+    assert table is not None
+    kept = tuple(line for line in table.lines if line.key.slug not in keys)
+    return _replace_table(disclosure, dataclasses.replace(table, lines=kept))
+
+
+def add_income_line(disclosure: Disclosure, kind: str, item: str, value: str) -> Disclosure:
+    """A line on the income side of a two-sided table, printed just before 收入总计."""
+    table = disclosure.table(kind)
+    assert table is not None
+    column = next(c for c in table.columns if c.side == "income")
+    locator = table.lines[0].locator.at(row=99)
+    cell = Cell(column, Amount(Decimal(value), table.unit, value), value, locator.at(column=column.index))
+    line = Line(LineKey(item=item), item, (cell,), locator, "99", side="income")
+    return _replace_table(disclosure, dataclasses.replace(table, lines=(*table.lines, line)))
+
+
+def _without_current_totals(disclosure: Disclosure) -> Disclosure:
+    """收支总表 as Shanghai prints it: no 本年收入合计/本年支出合计, only 收入总计 and 支出总计."""
+    return drop_lines(disclosure, "income-expenditure-summary", {"total:income-current", "total:expenditure-current"})
+
+
+def test_grand_totals_without_current_totals(sample_disclosure):
+    d = _without_current_totals(sample_disclosure)
+    assert errors(validate(d)) == set()
+    changed = set_cell(d, "income-expenditure-summary", 1, 3, "5091.14")  # 一般公共预算拨款收入
+    assert ("income-grand-total-by-fund", "line-sum-mismatch", "income-expenditure-summary", 34, 3) in errors(validate(changed))
+    changed = set_cell(d, "income-expenditure-summary", 6, 5, "4072.16")  # 科学技术支出
+    assert ("expenditure-grand-total-by-class", "line-sum-mismatch", "income-expenditure-summary", 34, 5) in errors(
+        validate(changed))
+
+
+def test_fiscal_appropriation_line_with_its_funds(sample_disclosure):
+    d = add_income_line(_without_current_totals(sample_disclosure), "income-expenditure-summary",
+                        "income:fiscal-appropriation", "5531.14")
+    assert errors(validate(d)) == set()
+    d = set_cell(d, "income-expenditure-summary", 99, 3, "5541.14")
+    found = errors(validate(d))
+    assert ("fiscal-appropriation-by-fund-lines", "line-sum-mismatch", "income-expenditure-summary", 99, 3) in found
+    assert ("income-grand-total-by-type", "line-sum-mismatch", "income-expenditure-summary", 34, 3) in found
+    assert "income-grand-total-by-fund" not in {f.rule for f in validate(d).findings}
+
+
+def test_final_accounts_need_not_balance_within_the_year(tmp_path):
+    # a 决算 may end the year with a surplus: 本年收入合计 > 本年支出合计 is not a finding there
+    d = edit_sample(tmp_path, {84: {3: "5541.14"}, 86: {3: "5541.14"}})
+    assert any(f.rule == "summary-current-balance" for f in validate(d).findings)
+    final = dataclasses.replace(d, phase="final")
+    assert not any(f.rule == "summary-current-balance" for f in validate(final).findings)
+
+
 TESTED_ELSEWHERE = {
+    "income-grand-total-by-type", "income-grand-total-by-fund", "fiscal-appropriation-by-fund-lines",
+    "expenditure-grand-total-by-class",
     "income-subtotal-by-fund", "income-total-without-subtotal", "fiscal-appropriation-by-fund",
     "three-public-reception-vs-30217", "three-public-overseas-vs-30212", "operating-costs-vs-public-admin",
 }

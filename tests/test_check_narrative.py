@@ -41,9 +41,10 @@ CASES = [
      {("error", "narrative-figure-mismatch", "narrative-amount", 464)}),
     (468, "公务用车运维费3.42万元", "公务用车运维费3.24万元",
      {("error", "narrative-figure-mismatch", "narrative-amount", 468)}),
-    # a rounded restatement is within the rounding bound: a warning
-    (456, "人员经费1565.29万元", "人员经费1565.3万元",
-     {("warning", "narrative-figure-mismatch", "narrative-amount", 456)}),
+    # a restatement at a coarser precision that rounds right is no finding; one that rounds wrong is
+    (456, "人员经费1565.29万元", "人员经费1565.3万元", set()),
+    (456, "人员经费1565.29万元", "人员经费1565.2万元",
+     {("error", "narrative-figure-mismatch", "narrative-amount", 456)}),
     # wrong direction word: only reversing 基本支出 makes the parts add up to the total change
     (460, "基本支出减少79.88万元", "基本支出增加79.88万元",
      {("error", "narrative-direction-mismatch", "change-sum", 460)}),

@@ -19,7 +19,7 @@ from ..model.money import Amount
 from ..vocab import norm_label, vocab_dir
 from .quantities import Selector, cell_term, code_of, find_column, find_line, line_matches, resolve
 from .report import ERROR, INFO, WARNING, Finding
-from .rounding import ZERO, Term, bound_of, severity_of
+from .rounding import ZERO, Term, bound_of, same_at_coarser, severity_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,7 @@ def compare(
     involved = [total, *printed] if len(parts) > 1 else [total, *parts]  # one-to-one: both sides, even blank
     bound = bound_of(involved)
     severity = severity_of(difference, bound)
-    if severity is None:
+    if severity is None or (len(parts) == 1 and same_at_coarser(total, parts[0])):
         return None
     gap = (relation == "le" and difference < 0) or (relation == "ge" and difference > 0)
     if gap:
@@ -222,6 +222,16 @@ def _where(table: Table, line: Line | None = None) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- the kinds
+
+def applies(disclosure: Disclosure, rule: Rule) -> bool:
+    """Whether a rule applies to this document at all (``phases``: budget | final)."""
+    phases = rule.get("phases")
+    return not phases or disclosure.phase in phases
+
+
+def _has_line(table: Table, key: str) -> bool:
+    return any(line.key.slug == key for line in table.lines)
+
 
 def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["row"])
@@ -269,6 +279,10 @@ def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             continue
         total_line = _lines_total(table, rule.get("total"), side)
         if total_line is None:
+            continue
+        if any(_has_line(table, key) for key in rule.get("unless_lines", ())):
+            continue
+        if not all(_has_line(table, key) for key in rule.get("requires_lines", ())):
             continue
         patterns = rule.get("parts", ())
         part_lines = [line for line in table.lines
@@ -330,7 +344,10 @@ def check_equal(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
     if left is None or any(r is None for r in rights):
         return
     resolved = [r for r in rights if r is not None]
-    if rule.get("presence") == "lines" and not (left.line_present and all(r.line_present for r in resolved)):
+    presence = rule.get("presence", "lines")
+    if not left.line_present:
+        return
+    if presence == "lines" and not all(r.line_present for r in resolved):
         return
     title_en = f"identity {rule.id}"
     title_zh = f"勾稽关系 {rule.id}"
@@ -398,7 +415,8 @@ def check_identities(disclosure: Disclosure, declared: Identities | None = None)
     declared = declared or identities()
     findings: list[Finding] = []
     for rule in declared.rules:
-        findings.extend(CHECKS[rule.kind](disclosure, rule))
+        if applies(disclosure, rule):
+            findings.extend(CHECKS[rule.kind](disclosure, rule))
     return findings
 
 

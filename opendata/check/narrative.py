@@ -26,6 +26,12 @@ _SIGN = {"increase": 1, "decrease": -1, "flat": 0}
 _WORD_ZH = {"increase": "增加", "decrease": "减少", "flat": "持平"}
 
 
+# A subject may end with a name after an owner (香河县…局 / 上海市…福利院 收入预算), never after words that
+# qualify the quantity (国有资本经营预算拨款 支出预算 is not 支出预算).
+_QUALIFIERS = ("预算", "拨款", "基金", "资本", "财政", "经费", "支出", "收入", "结转", "结余", "项目", "基本",
+               "专户", "资金", "公用", "人员", "三公", "本年", "上年", "年初", "年末", "拟")
+
+
 def _match_length(subject: str, names: tuple[str, ...]) -> int:
     """How well a subject matches names: 0 not at all, else the matched length (exact beats ends-with)."""
     norm = norm_label(subject)
@@ -33,7 +39,7 @@ def _match_length(subject: str, names: tuple[str, ...]) -> int:
     for name in names:
         if norm == name:
             best = max(best, 1000 + len(name))
-        elif norm.endswith(name):
+        elif norm.endswith(name) and not any(word in norm[: -len(name)] for word in _QUALIFIERS):
             best = max(best, len(name))
     return best
 

@@ -150,7 +150,7 @@ def _projects(disclosure: Disclosure, selector: Selector) -> Resolved | None:
     shown = Amount(total / unit.factor, unit, "")
     label = f"sum of {len(amounts)} project budgets (performance tables) / 项目绩效目标表预算数合计"
     first: Locator = disclosure.projects[0].locator
-    parts = tuple(Term.of(getattr(p, field), p.locator, f"{p.serial}.{p.name}")
+    parts = tuple(Term.of(getattr(p, field), p.locator, f"{p.serial}.{p.name}" if p.serial is not None else p.name)
                   for p in disclosure.projects if getattr(p, field) is not None)
     return Resolved(Term(total, bound, first.at(table="projects", row=None, column=None), shown, label), True, parts)
 

@@ -9,13 +9,17 @@ it by at most the sum of the ``h`` of every figure involved: the *rounding bound
 - 0 < difference <= bound: a **warning** (explainable by rounding, worth a look);
 - difference > bound: an **error** (no rounding explains it).
 
+One figure restated at a coarser precision (a table in 元 and the text in 万元 to 0.01, or 1,212.12万元
+for 12121164元) is no finding when the finer figure, rounded half-up to the coarser one's last digit,
+gives exactly the coarser figure.
+
 All comparisons are made in yuan, exactly, with ``Decimal``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import Locator
 from ..model.money import Amount
@@ -66,3 +70,13 @@ def severity_of(difference: Decimal, bound: Decimal) -> str | None:
     if size == 0:
         return None
     return WARNING if size <= bound else ERROR
+
+
+def same_at_coarser(a: Term, b: Term) -> bool:
+    """True when two printed figures of different precision agree once the finer is rounded to the coarser."""
+    if a.amount is None or b.amount is None or a.bound == b.bound:
+        return False
+    coarse, fine = (a, b) if a.bound > b.bound else (b, a)
+    quantum = coarse.bound * 2  # one unit of the coarser figure's last digit, in yuan
+    rounded = (fine.value / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum
+    return rounded == coarse.value
