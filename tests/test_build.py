@@ -206,7 +206,10 @@ def test_the_committed_datapackages_are_the_build_of_the_sample(runner: CliRunne
     """datapackages/ in the repository can never be stale."""
     monkeypatch.chdir(REPO)
     result = runner.invoke(main, ["build", "--check", "--out", str(REPO / "datapackages")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (
+        f"{result.output}\ndatapackages/ is not the build of the sample: run `opendata build` in the "
+        "repository root (without SOURCE_DATE_EPOCH) and commit datapackages/"
+    )
 
 
 # --- incremental ---------------------------------------------------------------------------------
