@@ -15,6 +15,7 @@ from .document import SourceDocument, SourceLine
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters other than tab and line ends
 MAX_LINE = 1_000_000  # characters; longer lines are refused rather than scanned forever
+MAX_LINES = 1_000_000  # a disclosure has tens of thousands; 50 MB of blank lines would take minutes and gigabytes
 
 
 def decode(data: bytes, name: str) -> str:
@@ -93,6 +94,9 @@ def read_text(data: bytes, name: str) -> SourceDocument:
         raise UnreadableInput("binary data (control characters); expected text", Locator(name, line=1))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _CONTROL.sub("", text)  # a stray ESC or BEL must not reach a terminal through a name or a note
+    count = text.count("\n") + 1
+    if count > MAX_LINES:
+        raise UnreadableInput(f"{count} lines, more than the limit of {MAX_LINES}", Locator(name, line=MAX_LINES + 1))
     lines: list[SourceLine] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         if len(raw) > MAX_LINE:
