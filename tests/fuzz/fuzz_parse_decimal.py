@@ -5,7 +5,7 @@ Run: python tests/fuzz/fuzz_parse_decimal.py CORPUS_DIR -max_total_time=600 -tim
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import atheris
 
@@ -30,7 +30,8 @@ def test_one_input(data: bytes) -> None:
         assert is_blank(text), text
     else:
         assert amount.value == value and amount.raw == text
-        assert amount.yuan == value * 10000
+        exact = Context(prec=len(value.as_tuple().digits) + 10)
+        assert amount.yuan == value.scaleb(4, exact), (text, amount.yuan)  # no rounding, however long
         assert amount.precision > 0
 
 
