@@ -60,6 +60,13 @@ def table_unit(block: TableBlock, context: Context) -> Unit:
     return context.default_unit
 
 
+def block_pages(block: TableBlock) -> int:
+    """Pages a table covers: the distinct page numbers of its lines when the reader knows them
+    (PDF), else one more than its page breaks (a repeated header marks each break)."""
+    pages = {line.page for line in [block.title_line, *block.rows] if line.page is not None}
+    return len(pages) if pages else 1 + len(block.breaks)
+
+
 def mark_frame(block: TableBlock, context: Context) -> None:
     """Coverage for the lines around the data: title, meta, header, column numbers, notes."""
     ledger = context.ledger
@@ -232,7 +239,7 @@ def build_coded(block: TableBlock, context: Context) -> Table:
         lines=tuple(lines),
         locator=context.locate(block.title_line, table=kind.key),
         notes=tuple(n.filled[0] for n in block.notes),
-        pages=1 + len(block.breaks),
+        pages=block_pages(block),
     )
 
 
@@ -313,7 +320,7 @@ def build_two_sided(block: TableBlock, context: Context) -> Table:
         lines=tuple(lines),
         locator=context.locate(block.title_line, table=kind.key),
         notes=tuple(n.filled[0] for n in block.notes),
-        pages=1 + len(block.breaks),
+        pages=block_pages(block),
     )
 
 
@@ -457,7 +464,7 @@ def build_transposed(block: TableBlock, context: Context) -> Table:
         lines=tuple(lines),
         locator=context.locate(block.title_line, table=kind.key),
         notes=tuple(n.filled[0] for n in block.notes),
-        pages=1 + len(block.breaks),
+        pages=block_pages(block),
     )
 
 
@@ -510,7 +517,7 @@ def build_items(block: TableBlock, context: Context) -> Table:
         lines=tuple(lines),
         locator=context.locate(block.title_line, table=kind.key),
         notes=tuple(n.filled[0] for n in block.notes),
-        pages=1 + len(block.breaks),
+        pages=block_pages(block),
     )
 
 
