@@ -95,7 +95,6 @@ class BuildResult:
     differences: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()  # package folders in ``out`` that no source produced
     pruned: tuple[str, ...] = ()
-    checks: bool = True  # whether report.json (the validator) was available
     rdf: bool = True  # whether the RDF files were written
 
     @property
@@ -126,7 +125,6 @@ class BuildResult:
             "differences": list(self.differences),
             "stale": list(self.stale),
             "pruned": list(self.pruned),
-            "checks": self.checks,
             "rdf": self.rdf,
         }
 
@@ -204,27 +202,10 @@ def _key(name: str, sha256: str, options: BuildOptions) -> str:
         "tool": __version__,
         "config": options.config.fingerprint(),
         "issued": options.issued,
-        "rdf": options.rdf and _rdf_available(),
-        "checks": _checks_available(),
+        "rdf": options.rdf,
         "strict": options.strict,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def _rdf_available() -> bool:
-    try:
-        from .emit import rdf  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _checks_available() -> bool:
-    try:
-        from .check import validate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
@@ -247,28 +228,20 @@ def render_package(disclosure: Any, options: BuildOptions) -> tuple[Any, dict[st
 
     ``files`` maps the file names of the package folder to their bytes.
     """
+    from .check import validate
     from .emit.catalog import dataset_iri, licence_of, publisher_of
     from .emit.datapackage import render
+    from .emit.rdf import render as render_rdf
 
     config = options.config
-    extra: dict[str, bytes] = {}
-    errors = warnings = 0
-    findings: Any = ()
-    if _checks_available():
-        from .check import validate
-
-        report = validate(disclosure)
-        findings = report.findings
-        errors, warnings = report.errors, report.warnings
-        if options.strict and not errors:
-            errors = warnings  # with --strict warnings count as errors (has_errors(strict=True))
-        extra["report.json"] = (json.dumps(report.to_data(), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-    if options.rdf and _rdf_available():
-        from .emit.rdf import render as render_rdf
-
-        rdf = render_rdf(disclosure, base_iri=config.base_iri, findings=findings)
-        for file_name, text in (("data.ttl", rdf.turtle), ("data.jsonld", rdf.jsonld), ("data.nt", rdf.ntriples)):
-            extra[file_name] = text.encode("utf-8") if isinstance(text, str) else text
+    report = validate(disclosure)
+    errors, warnings = report.errors, report.warnings
+    if options.strict and not errors:
+        errors = warnings  # with --strict warnings count as errors (Report.has_errors(strict=True))
+    extra = {"report.json": (json.dumps(report.to_data(), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()}
+    if options.rdf:
+        rdf = render_rdf(disclosure, base_iri=config.base_iri, findings=report.findings)
+        extra.update({"data.ttl": rdf.turtle, "data.jsonld": rdf.jsonld, "data.nt": rdf.ntriples})
     files = render(
         disclosure,
         language=config.language,
@@ -612,8 +585,7 @@ def build(
             differences=tuple(differences),
             stale=tuple(stale),
             pruned=tuple(pruned),
-            checks=_checks_available(),
-            rdf=options.rdf and _rdf_available(),
+            rdf=options.rdf,
         )
     finally:
         if lock:

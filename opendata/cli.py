@@ -174,8 +174,6 @@ def build(sources: tuple[Path, ...], out: Path, check: bool, issued: str | None,
             click.echo(f"  {p.package}: {p.errors} error(s), {p.warnings} warning(s) (see report.json)")
         for name in result.stale:
             click.echo(f"  stale folder (no source produced it; --prune removes it): {name}")
-        if not result.checks:
-            click.echo("  note: the checks are not available in this version; no report.json written")
         if check and not result.differences:
             click.echo(f"  {out} is up to date")
     if result.has_errors and not allow_errors and not quiet and not as_json:

@@ -397,3 +397,13 @@ def test_catalog_describes_every_package_and_file(tmp_path: Path) -> None:
             assert str(turtle.value(checksum, SPDX.checksumValue)) == hashlib.sha256(files[name]).hexdigest()
             assert str(turtle.value(dist, DCAT.downloadURL)).startswith("https://files.example.cn/packages/131024_")
             assert turtle.value(dist, DCAT.mediaType) is not None
+
+
+def test_no_rdf_leaves_the_linked_data_out(tmp_path: Path) -> None:
+    result = build([SAMPLE], tmp_path / "out", BuildOptions(fsync=False, rdf=False))
+    folder = tmp_path / "out" / PACKAGE
+    assert result.rdf is False
+    assert not list(folder.glob("data.*"))
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert "rdf-turtle" not in {r["name"] for r in descriptor["resources"]}
+    assert (folder / "report.json").is_file()

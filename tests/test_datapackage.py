@@ -146,15 +146,15 @@ def test_schemas_say_everything() -> None:
     for schema in dp.schemas("zh"):
         descriptor = schema.descriptor
         assert descriptor["titles"]["zh"] and descriptor["titles"]["en"]
-        assert descriptor["rdfType"].startswith("http")
+        assert descriptor.get("rdfType", "http").startswith("http")
         assert descriptor["schema"]["missingValues"] == [""]
         assert "primaryKey" in descriptor["schema"]
         for field in descriptor["schema"]["fields"]:
             assert field["titles"]["zh"] and field["titles"]["en"], field["name"]
             assert field["descriptions"]["zh"] and field["descriptions"]["en"], field["name"]
             assert field["type"] in {"string", "number", "integer", "boolean", "date"}
-            if "rdfType" in field:
-                assert field["rdfType"].startswith("http"), field
+            assert field["rdfType"].startswith("http"), field
+            assert field.get("rdfProperty", "http").startswith("http"), field
     lines = {s.name: s for s in dp.schemas("zh")}["budget-lines"].descriptor["schema"]
     by_name = {f["name"]: f for f in lines["fields"]}
     assert by_name["amount_yuan"]["columnType"] == "value"
@@ -200,3 +200,22 @@ def test_no_text_cell_starts_a_formula(text: str) -> None:
 @given(st.decimals(allow_nan=False, allow_infinity=False))
 def test_decimals_are_written_exactly(value: Decimal) -> None:
     assert Decimal(dp.cell(value)) == value
+
+
+def test_rdf_terms_of_the_schemas_are_in_the_vocabulary() -> None:
+    """rdfType and rdfProperty name terms that vocab/ontology.ttl defines (no typo can slip in)."""
+    rdflib = pytest.importorskip("rdflib")
+    from opendata.iris import BUDGET
+    from opendata.vocab import vocab_dir
+
+    graph = rdflib.Graph().parse(vocab_dir() / "ontology.ttl", format="turtle")
+    defined = {str(s) for s in graph.subjects(rdflib.RDF.type, None)}
+    used = {
+        iri
+        for schema in dp.schemas("zh")
+        for iri in [schema.descriptor.get("rdfType", "")]
+        + [f.get(k, "") for f in schema.descriptor["schema"]["fields"] for k in ("rdfType", "rdfProperty")]
+        if iri.startswith(BUDGET)
+    }
+    assert len(used) > 40
+    assert sorted(used - defined) == []

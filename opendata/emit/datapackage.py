@@ -2,7 +2,8 @@
 
 Implements the Data Package and Table Schema specifications (https://specs.frictionlessdata.io/
 data-package/, /table-schema/), with the Fiscal Data Package ``columnType`` of each field
-(https://specs.frictionlessdata.io/fiscal-data-package/) and ``rdfType`` naming the vocabulary term.
+(https://specs.frictionlessdata.io/fiscal-data-package/), ``rdfType`` (the RDF class of the values) and
+``rdfProperty`` (the property of vocab/ontology.ttl that carries the value in the package's RDF).
 The schemas are data in ``vocab/schemas/*.toml``; this module fills the rows.
 
 CSV files are UTF-8, LF line endings, a header row, rows in document order, decimals written
@@ -127,9 +128,15 @@ def _field(spec: Mapping[str, Any], language: str, prefixes: Mapping[str, str], 
         field["constraints"] = constraints
     if "columnType" in spec:
         field["columnType"] = spec["columnType"]
-    if "rdfType" in spec:
-        field["rdfType"] = _expand(spec["rdfType"], prefixes)
+    field["rdfType"] = _expand(spec.get("rdfType") or _DATATYPES[spec["type"]], prefixes)
+    if "rdfProperty" in spec:
+        field["rdfProperty"] = _expand(spec["rdfProperty"], prefixes)
     return field
+
+
+_DATATYPES = {
+    "string": "xsd:string", "number": "xsd:decimal", "integer": "xsd:integer", "boolean": "xsd:boolean", "date": "xsd:date",
+}
 
 
 @cache
@@ -167,9 +174,10 @@ def schemas(language: str = "zh") -> tuple[ResourceSchema, ...]:
             "description": zh_desc if language == "zh" else en_desc,
             "titles": {"zh": zh_title, "en": en_title},
             "descriptions": {"zh": zh_desc, "en": en_desc},
-            "rdfType": _expand(spec["rdfType"], prefixes),
             "schema": schema,
         }
+        if "rdfType" in spec:
+            descriptor["rdfType"] = _expand(spec["rdfType"], prefixes)
         result.append(ResourceSchema(name, descriptor, tuple(f["name"] for f in fields)))
     return tuple(result)
 
