@@ -246,25 +246,25 @@ def count_triples(out: Path) -> int:
     return total
 
 
-def bench_build(results: Results, work: Path, corpus: list[Path], sizes: list[int], runs: dict[int, int],
-                deadline: float) -> dict[tuple[int, int], float]:
+def bench_build(results: Results, work: Path, corpus: list[Path], sizes: list[int], runs: dict[tuple[int, int], int],
+                deadline: float, jobs_list: tuple[int, ...] = (1, 2)) -> dict[tuple[int, int], float]:
     """Throughput and memory of ``opendata build``; returns the median wall time per (N, jobs)."""
     reason = has_command("build")
     walls: dict[tuple[int, int], float] = {}
     if reason:
         for n in sizes:
-            for jobs in (1, 2):
+            for jobs in jobs_list:
                 results.add(what=f"build N={n} -j {jobs}", value=f"not yet measured: {reason}", n=n, jobs=jobs,
                             kind="build")
         return walls
     for n in sizes:
-        for jobs in (1, 2):
+        for jobs in jobs_list:
             if time.monotonic() > deadline:
                 results.skipped.append(f"build N={n} -j {jobs}: time budget spent")
                 continue
             measured: list[Run] = []
             triples = 0
-            for attempt in range(runs.get(n, 1)):
+            for attempt in range(runs.get((n, jobs), 1)):
                 out = work / f"build-{n}-j{jobs}-{attempt}"
                 shutil.rmtree(out, ignore_errors=True)
                 run = measure(build_command(corpus[:n], out, jobs), work / f"build-{n}-j{jobs}-{attempt}.log")
@@ -608,10 +608,111 @@ def bench_query(results: Results, work: Path, corpus: list[Path], n: int) -> Non
     if reason:
         results.add(what=f"opendata query, ready-made queries, N={n}", kind="query",
                     value=f"not yet measured: {reason}")
-        results.add(what="publish into an oxigraph server", kind="publish", value=f"not yet measured: {reason}")
         return
     results.add(what=f"opendata query, ready-made queries, N={n}", kind="query",
                 value="not yet measured: `opendata query` exists but this benchmark does not drive it yet")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OxigraphServer:
+    """A real oxigraph server (the ``oxigraph`` package's binary) on a free local port."""
+
+    def __init__(self, location: Path) -> None:
+        binary = shutil.which("oxigraph") or str(Path(PYTHON).parent / "oxigraph")
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        location.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import urllib.request
+
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.close()
+        raise RuntimeError("oxigraph server did not start")
+
+    def count(self) -> int:
+        import urllib.parse
+        import urllib.request
+
+        query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        request = urllib.request.Request(f"{self.url}/query?query={query}",
+                                         headers={"Accept": "application/sparql-results+json"})
+        data = json.loads(urllib.request.urlopen(request, timeout=60).read())
+        return int(data["results"]["bindings"][0]["n"]["value"])
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def bench_publish(results: Results, work: Path, corpus: list[Path], n: int) -> None:
+    """Publishing N packages into a real oxigraph server: ``opendata publish`` and the raw floor
+    (each data.nt PUT as a named graph with urllib, nothing else)."""
+    import urllib.request
+
+    out = work / f"kept-build-{n}-j2"
+    if not out.is_dir():
+        if has_command("build"):
+            results.add(what=f"publish N={n} into an oxigraph server", kind="publish",
+                        value="not measured: `opendata build` not built")
+            return
+        out = work / f"publish-{n}"
+        subprocess.run(build_command(corpus[:n], out, 2), env=_env(), capture_output=True)
+    files = sorted(out.glob("*/data.nt"))
+    triples = count_triples(out)
+    try:
+        server = OxigraphServer(work / "oxigraph-floor")
+    except (OSError, RuntimeError) as error:
+        results.add(what="publish into an oxigraph server", kind="publish", value=f"not measured: {error}")
+        return
+    try:
+        start = time.perf_counter()
+        for path in files:
+            graph = urllib.request.quote(f"https://example.org/graph/{path.parent.name}", safe="")
+            request = urllib.request.Request(f"{server.url}/store?graph={graph}", data=path.read_bytes(), method="PUT",
+                                             headers={"Content-Type": "application/n-triples"})
+            urllib.request.urlopen(request, timeout=300).read()
+        wall = time.perf_counter() - start
+        stored = server.count()
+    finally:
+        server.close()
+    results.add(what=f"raw floor: PUT each data.nt into oxigraph (urllib), N={n}", kind="publish", n=n,
+                value=triples / wall, unit="triples/s", wall=wall, detail=f"{wall:.1f} s, {stored:,} triples stored")
+    reason = has_command("publish")
+    if reason:
+        results.add(what=f"opendata publish N={n} into an oxigraph server", kind="publish",
+                    value=f"not yet measured: {reason}")
+        return
+    server = OxigraphServer(work / "oxigraph-publish")
+    try:
+        run = measure([PYTHON, "-m", "opendata", "publish", str(out), "--endpoint", server.url],
+                      work / "publish.log")
+        stored = server.count() if run.returncode == 0 else 0
+    finally:
+        server.close()
+    if run.returncode != 0:
+        results.add(what=f"opendata publish N={n} into an oxigraph server", kind="publish",
+                    value=f"failed (exit {run.returncode})", detail=run.log[-1500:])
+        return
+    results.add(what=f"opendata publish N={n} into an oxigraph server", kind="publish", n=n, value=triples / run.wall,
+                unit="triples/s", wall=run.wall, detail=f"{run.wall:.1f} s, {stored:,} triples stored, "
+                f"{run.wall / wall:.1f}× the raw floor")
 
 
 # --------------------------------------------------------------------------------------------
@@ -798,11 +899,13 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         if args.full:
-            sizes, runs = [10, 100, 1000], {10: 5, 100: 3, 1000: 3}
-            baseline_n, emission_n, incremental_n, query_n, repeat = 100, 100, 1000, 1000, 3
+            # N = 1,000 takes minutes per build on 2 cores: fewer runs there to stay within the budget
+            sizes = [10, 100, 1000]
+            runs = {(10, 1): 5, (10, 2): 5, (100, 1): 3, (100, 2): 3, (1000, 1): 1, (1000, 2): 2}
+            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 100, 50, 1000, 1000, 30, 3
         else:
-            sizes, runs = [10], {10: 1}
-            baseline_n, emission_n, incremental_n, query_n, repeat = 10, 10, 10, 10, 1
+            sizes, runs = [10], {(10, 1): 1, (10, 2): 1}
+            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 10, 10, 10, 10, 10, 1
         biggest = max(sizes)
         print(f"generating {biggest} synthetic disclosures into {work / 'corpus'}", file=sys.stderr, flush=True)
         corpus = synth.write_corpus(work / "corpus", biggest, args.seed)
@@ -812,10 +915,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.full and (1000, 2) in walls:
             # 10,000 only when the estimate (linear in N) leaves room for the rest of the run
             estimate = walls[(1000, 2)] * 10 * 1.1
-            remaining = deadline - time.monotonic() - 240
+            remaining = deadline - time.monotonic() - 480  # what the rest of the run needs
             if estimate < min(600, remaining):
                 corpus_big = synth.write_corpus(work / "corpus", 10_000, args.seed)
-                walls.update(bench_build(results, work, corpus_big, [10_000], {10_000: 1}, deadline))
+                walls.update(bench_build(results, work, corpus_big, [10_000], {(10_000, 2): 1}, deadline, (2,)))
                 corpus = corpus_big
             else:
                 results.skipped.append(
@@ -827,11 +930,12 @@ def main(argv: list[str] | None = None) -> int:
         print("RDF emission:", file=sys.stderr, flush=True)
         bench_emission(results, work, corpus, emission_n, repeat)
         print("stages:", file=sys.stderr, flush=True)
-        bench_stages(results, corpus, emission_n if args.full else 5, repeat)
+        bench_stages(results, corpus, 30 if args.full else 5, repeat)
         print("incremental:", file=sys.stderr, flush=True)
         bench_incremental(results, work, corpus, incremental_n, repeat)
         print("query and publish:", file=sys.stderr, flush=True)
         bench_query(results, work, corpus, query_n)
+        bench_publish(results, work, corpus, publish_n)
         print("PDF:", file=sys.stderr, flush=True)
         bench_pdf(results, repeat, smoke=not args.full)
         results.load_end = machine().get("load", "")
