@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ..errors import Locator, UnreadableInput
@@ -36,10 +37,15 @@ def read_path(path: str | Path, name: str | None = None) -> SourceDocument:
     path = Path(path)
     display = name or path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableInput(f"file is {size} bytes, more than the limit of {MAX_BYTES}", Locator(display))
-        data = path.read_bytes()
+        status = path.stat()
+        if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode) or stat.S_ISSOCK(status.st_mode):
+            raise UnreadableInput("not a regular file (a device or socket)", Locator(display))
+        if status.st_size > MAX_BYTES:
+            raise UnreadableInput(f"file is {status.st_size} bytes, more than the limit of {MAX_BYTES}", Locator(display))
+        with path.open("rb") as handle:  # bounded: a pipe has no size to check beforehand
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise UnreadableInput(f"more than the limit of {MAX_BYTES} bytes", Locator(display))
     except IsADirectoryError:
         raise UnreadableInput("is a directory, not a file", Locator(display)) from None
     except FileNotFoundError:
