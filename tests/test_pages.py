@@ -9,6 +9,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import lxml.html
 import pytest
@@ -347,3 +348,16 @@ def test_pages_of_the_real_documents(corpus: Path) -> None:
         entries.append(package_entry(disclosure, None, FILES))
     catalog = lxml.html.fromstring(render_catalog_page(entries))
     assert len(catalog.xpath('//table[@id="packages"]/tbody/tr')) == len(paths)
+
+
+def test_content_urls_are_absolute_where_the_folder_is_served(sample_disclosure) -> None:
+    base = "https://data.example.org/packages/"
+    page = render_package_page(sample_disclosure, report=None, files=FILES,
+                               base_url=f"{base}{quote(sample_disclosure.slug)}/")
+    graph = _graph(page)
+    urls = sorted(str(o) for o in graph.objects(None, SDO.contentUrl))
+    assert urls == sorted(f"{base}{quote(sample_disclosure.slug)}/{name}" for name, _, _ in FILES)
+    # The links of the page itself stay relative, so the folder works from disk too.
+    assert sorted(lxml.html.fromstring(page).xpath('//section[@id="downloads"]//a/@href')) == sorted(n for n, _, _ in FILES)
+    catalog = _graph(render_catalog_page(ENTRIES, base_url=base))
+    assert sorted(str(o) for o in catalog.objects(None, SDO.url))[:1] == [f"{base}a/index.html"]

@@ -375,7 +375,7 @@ def _json_script(data: Any) -> str:
 
 def _locator_text(locator: Mapping[str, Any]) -> str:
     parts = []
-    for key, zh in (("file", ""), ("page", "页"), ("line", "行"), ("table", "表"), ("row", "行号"), ("column", "列")):
+    for key in ("file", "page", "line", "table", "row", "column"):
         value = locator.get(key)
         if value in (None, ""):
             continue
@@ -475,11 +475,13 @@ def render_package_page(
     dataset_iri: str | None = None,
     license: str | None = None,  # noqa: A002 - the schema.org term
     publisher: str | None = None,
+    base_url: str | None = None,
 ) -> bytes:
     """The landing page of one package (``DIR/<package>/index.html``), as UTF-8 bytes.
 
     ``files`` are (name relative to the package folder, media type, size in bytes) of every file
-    of the package; each gets a download link and a schema.org ``DataDownload``.
+    of the package; each gets a download link and a schema.org ``DataDownload``. ``base_url`` is
+    where the package folder is served (ending in ``/``): it makes ``contentUrl`` absolute.
     """
     files = sorted(f for f in files if f[0] != "index.html")
     totals = headline_totals(disclosure)
@@ -488,7 +490,7 @@ def render_package_page(
     title_en = _page_title_en(disclosure)
     description = _description(disclosure, totals)
     license_iri = license or DEFAULT_LICENSE
-    jsonld = _dataset_jsonld(disclosure, totals, files, dataset_iri, license_iri, publisher, description)
+    jsonld = _dataset_jsonld(disclosure, totals, files, dataset_iri, license_iri, publisher, description, base_url)
     cite = citation or _default_citation(disclosure, dataset_iri)
 
     sections = [
@@ -567,6 +569,7 @@ def _dataset_jsonld(
     license_iri: str,
     publisher: str | None,
     description: str,
+    base_url: str | None = None,
 ) -> dict[str, Any]:
     department = {"@type": "GovernmentOrganization", "name": disclosure.department.name}
     if disclosure.department.code:
@@ -586,7 +589,7 @@ def _dataset_jsonld(
         "publisher": {"@type": "Organization", "name": publisher} if publisher else department,
         "temporalCoverage": str(disclosure.year),
         "license": {"@id": license_iri},
-        "distribution": [_distribution(name, media, size) for name, media, size in files],
+        "distribution": [_distribution(name, media, size, base_url or "") for name, media, size in files],
         "variableMeasured": _variables(disclosure),
         "isBasedOn": {
             "@type": "CreativeWork",
@@ -610,7 +613,7 @@ def _distribution(name: str, media: str, size: int, prefix: str = "") -> dict[st
         "@type": "DataDownload",
         "name": name,
         "description": f"{zh} {en}",
-        "contentUrl": prefix + name,
+        "contentUrl": prefix + quote(name),
         "encodingFormat": media,
         "contentSize": f"{size} B",
     }
@@ -1074,8 +1077,11 @@ def _entry_key(entry: PackageEntry) -> tuple[Any, ...]:
 
 def render_catalog_page(packages: Sequence[PackageEntry], *, catalog_iri: str | None = None,
                         license: str | None = None,  # noqa: A002 - the schema.org term
-                        publisher: str | None = None) -> bytes:
-    """The catalog page (``DIR/index.html``): every package, filters and totals, as UTF-8 bytes."""
+                        publisher: str | None = None, base_url: str | None = None) -> bytes:
+    """The catalog page (``DIR/index.html``): every package, filters and totals, as UTF-8 bytes.
+
+    ``base_url`` is where ``DIR`` is served (ending in ``/``): it makes the dataset URLs absolute.
+    """
     entries = sorted(packages, key=_entry_key)
     license_iri = license or DEFAULT_LICENSE
     title = "预决算公开数据目录"
@@ -1093,7 +1099,7 @@ def render_catalog_page(packages: Sequence[PackageEntry], *, catalog_iri: str | 
         "description": description,
         "inLanguage": "zh-CN",
         "license": {"@id": license_iri},
-        "dataset": [_catalog_dataset(entry, license_iri, publisher) for entry in entries],
+        "dataset": [_catalog_dataset(entry, license_iri, publisher, base_url or "") for entry in entries],
     }
     if catalog_iri:
         jsonld["@id"] = catalog_iri
@@ -1202,7 +1208,7 @@ def _catalog_row(entry: PackageEntry) -> str:
     )
 
 
-def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | None) -> dict[str, Any]:
+def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | None, base_url: str = "") -> dict[str, Any]:
     phase_zh, phase_en = PHASES.get(entry.phase, (entry.phase, entry.phase))
     department = {"@type": "GovernmentOrganization", "name": entry.department}
     region = entry.division if entry.division.startswith(entry.province) else entry.province + entry.division
@@ -1214,12 +1220,13 @@ def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | Non
         "name": entry.title,
         "description": "，".join(parts) + f"。 Open data of the {entry.year} {phase_en} of {entry.department}.",
         "identifier": entry.slug,
-        "url": f"{entry.slug}/index.html",
+        "url": f"{base_url}{quote(entry.slug)}/index.html",
         "creator": department,
         "publisher": {"@type": "Organization", "name": publisher} if publisher else department,
         "temporalCoverage": str(entry.year),
         "license": {"@id": license_iri},
-        "distribution": [_distribution(name, media, size, f"{entry.slug}/") for name, media, size in entry.files],
+        "distribution": [_distribution(name, media, size, f"{base_url}{quote(entry.slug)}/")
+                         for name, media, size in entry.files],
         "variableMeasured": [
             {"@type": "PropertyValue", "name": f"{zh} {en}", "propertyID": key, "unitText": "元"}
             for key, (zh, en) in (("income", MEASURES["income"]), ("expenditure", MEASURES["expenditure"]),
@@ -1287,8 +1294,10 @@ def package_page(
     if "report.json" in files:
         report = json.loads(files["report.json"].decode("utf-8"))
     listing = [(name, media_type(name), len(data)) for name, data in sorted(files.items()) if name != "index.html"]
+    download = getattr(config, "download_url", None)
     return render_package_page(disclosure, report=report, files=listing, dataset_iri=dataset_iri,
-                               license=_licence_iri(licence), publisher=_publisher_name(publisher))
+                               license=_licence_iri(licence), publisher=_publisher_name(publisher),
+                               base_url=f"{download}{quote(disclosure.slug)}/" if download else None)
 
 
 def _decimal_text(value: Decimal | None) -> str | None:
@@ -1339,4 +1348,5 @@ def catalog_page(entries: Iterable[Mapping[str, Any]], config: Any = None) -> by
     publisher = getattr(config, "publisher_name", None)
     base = getattr(config, "base_iri", None)
     return render_catalog_page([entry_from_data(e) for e in entries], license=licence, publisher=publisher,
-                               catalog_iri=f"{base.rstrip('/')}/catalog" if base else None)
+                               catalog_iri=f"{base.rstrip('/')}/catalog" if base else None,
+                               base_url=getattr(config, "download_url", None))
