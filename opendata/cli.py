@@ -223,6 +223,185 @@ def validate(sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
         sys.exit(EXIT_FINDINGS)
 
 
+# --- SPARQL across departments: query, publish, serve ---------------------------------------------------------
+
+
+def _results_table(results: "object") -> RichTable:
+    from .queries import Results, XSD
+
+    assert isinstance(results, Results)
+    numeric = {XSD + t for t in ("decimal", "integer", "double", "float", "long", "int")}
+    table = RichTable(show_lines=False)
+    for index, name in enumerate(results.variables):
+        right = any(row[index] is not None and row[index].datatype in numeric for row in results.rows)  # type: ignore[union-attr]
+        table.add_column(name, justify="right" if right else "left")
+    for row in results.rows:
+        table.add_row(*(Text("") if t is None else Text(t.value) for t in row))
+    return table
+
+
+@main.command()
+@click.argument("query_spec", metavar="[NAME | FILE.rq | 'SPARQL']", required=False)
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("datapackages"),
+              show_default=True, help="Build directory whose packages are queried (store kept in DIR/.opendata-store).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter declared in the query's header (repeatable); bound as a typed RDF term.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True,
+              help="table (rich), or SPARQL 1.1 results as CSV, TSV or JSON.")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store "
+              "(credentials: OPENDATA_ENDPOINT_USER/OPENDATA_ENDPOINT_PASSWORD or .netrc).")
+@click.option("--list", "list_queries", is_flag=True, help="List the ready-made queries and their parameters.")
+def query(query_spec: str | None, directory: Path, params: tuple[str, ...], fmt: str, endpoint: str | None,
+          list_queries: bool) -> None:
+    """Run SPARQL over every package in --dir: a ready-made query by NAME, a .rq file or inline text.
+
+    Example: opendata query totals-by-function --param code=206. Exit codes: 0 answered, 1 the
+    endpoint failed, 2 usage (unknown query or parameter, bad value, store busy).
+    """
+    from .publish import PublishError, credentials, remote_query
+    from .queries import QueryError, describe, ready_made, render, resolve
+    from .store import StoreBusy, StoreUnavailable, open_store
+
+    err = _console(stderr=True)
+    if list_queries:
+        known = ready_made()
+        if fmt == "json":
+            click.echo(json.dumps(describe(known), ensure_ascii=False, indent=1))
+            return
+        table = RichTable(title="ready-made queries (vocab/queries)")
+        for column in ("name", "answers", "parameters"):
+            table.add_column(column)
+        for q in known:
+            table.add_row(q.name, q.summary.split(": ")[0], ", ".join(f"{p.name}{'' if p.required else '?'} ({p.kind})"
+                                                       for p in q.parameters))
+        _console().print(table)
+        return
+    if not query_spec:
+        err.print("error: name a query, a .rq file or SPARQL text (opendata query --list shows the ready-made ones)",
+                  markup=False)
+        sys.exit(EXIT_USAGE)
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            err.print(f"error: --param wants KEY=VALUE, got {item!r}", markup=False)
+            sys.exit(EXIT_USAGE)
+        values[key.strip()] = value
+    try:
+        chosen = resolve(query_spec)
+        if endpoint:
+            results = remote_query(endpoint, chosen, values, auth=credentials(endpoint))
+        else:
+            with open_store(directory) as opened:
+                done = opened.refreshed
+                results = opened.query(chosen, values)
+            if done.loaded or done.removed:
+                err.print(f"store: loaded {len(done.loaded)}, removed {len(done.removed)}, unchanged {done.unchanged} "
+                          f"package(s) in {done.seconds} s", markup=False)
+            for name in done.conflicts:
+                err.print(f"warning: {name} has the dataset IRI of another package; not loaded", markup=False)
+    except (QueryError, StoreBusy, StoreUnavailable) as error:
+        err.print(f"error: {error}", markup=False)
+        sys.exit(EXIT_USAGE)
+    except PublishError as error:
+        err.print(f"error: {error}", markup=False)
+        sys.exit(EXIT_FINDINGS)
+    if fmt != "table" or results.triples is not None:
+        sys.stdout.write(render(results, "json" if fmt == "table" else fmt))
+        return
+    if results.boolean is not None:
+        click.echo("true" if results.boolean else "false")
+        return
+    console = _console()
+    console.print(_results_table(results))
+    console.print(f"{len(results.rows)} row(s)")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("datapackages"))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (oxigraph), .../ds/data (Fuseki).")
+@click.option("--netrc", "netrc_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A .netrc file to take the credentials from (default ~/.netrc; the environment variables come first).")
+@click.option("--retries", type=click.IntRange(min=1), default=6, show_default=True, help="Attempts per graph.")
+@click.option("--max-time", type=click.FloatRange(min=0), default=120.0, show_default=True,
+              help="Bound on the seconds spent retrying one graph.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
+@click.option("--dry-run", is_flag=True, help="Say what would be sent, send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def publish(directory: Path, endpoint: str, netrc_file: Path | None, retries: int, max_time: float, timeout: float,
+            dry_run: bool, as_json: bool) -> None:
+    """PUT each package in DIRECTORY (default ./datapackages) as its own named graph, and the vocabulary and
+    code lists as one more, through the SPARQL 1.1 Graph Store HTTP Protocol; publishing again replaces.
+
+    Credentials: OPENDATA_ENDPOINT_USER / OPENDATA_ENDPOINT_PASSWORD, else .netrc. Exit codes: 0 all sent,
+    1 some graphs failed, 2 usage.
+    """
+    from .publish import PublishError, RetryPolicy, credentials, publish as run_publish
+
+    err = _console(stderr=True)
+    try:
+        auth = credentials(endpoint, netrc_file=netrc_file)
+        policy = RetryPolicy(attempts=retries, total=max_time, timeout=timeout)
+        result = run_publish(directory, endpoint, auth=auth, policy=policy, dry_run=dry_run)
+    except PublishError as error:
+        err.print(f"error: {error}", markup=False)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(json.dumps(result.to_data(), ensure_ascii=False, indent=1))
+    else:
+        table = RichTable(title=f"{'would send' if dry_run else 'sent'} to {result.to_data()['endpoint']}")
+        for column, justify in (("graph", "left"), ("source", "left"), ("triples", "right"), ("bytes", "right"),
+                                ("status", "right"), ("attempts", "right"), ("seconds", "right")):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for s in result.graphs:
+            table.add_row(s.graph, s.source, str(s.triples), str(s.bytes), "—" if s.status is None else str(s.status),
+                          str(s.attempts), f"{s.seconds:.3f}")
+        console = _console()
+        console.print(table)
+        who = f", as {result.credentials}" if result.credentials else ""
+        console.print(f"{len(result.graphs) - len(result.failed)} graph(s), {result.triples} triples, "
+                      f"{result.bytes} bytes{' (dry run)' if dry_run else ''}{who}", markup=False)
+    for s in result.failed:
+        err.print(f"error: {s.graph}: {s.error}", markup=False)
+    sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("datapackages"))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=7878, show_default=True)
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (for a web UI on another origin).")
+def serve(directory: Path, host: str, port: int, cors: bool) -> None:
+    """Serve the packages of DIRECTORY as a read-only SPARQL endpoint (oxigraph) until interrupted.
+
+    The store is refreshed first; queries see the union of the graphs as their default graph.
+    """
+    from .serve import ServerUnavailable, command, urls
+    from .store import StoreBusy, StoreUnavailable, serving
+    import subprocess
+
+    err = _console(stderr=True)
+    try:
+        with serving(directory) as (database, done):
+            args = command(database, host, port, cors=cors)
+            where = urls(host, port)
+            err.print(f"store: {len(done.loaded)} loaded, {done.unchanged} unchanged, {len(done.removed)} removed",
+                      markup=False)
+            err.print(f"SPARQL endpoint {where['query']} (query page {where['page']}); Ctrl-C stops", markup=False)
+            process = subprocess.Popen(args)
+            try:
+                code = process.wait()
+            except KeyboardInterrupt:
+                process.terminate()
+                code = process.wait(timeout=10)
+                code = 0
+    except (StoreBusy, StoreUnavailable, ServerUnavailable) as error:
+        err.print(f"error: {error}", markup=False)
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK if code == 0 else EXIT_USAGE)
+
+
 def run() -> None:  # pragma: no cover - console entry point wrapper
     try:
         main()

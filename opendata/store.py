@@ -230,6 +230,20 @@ def open_store(directory: str | Path, *, refresh: bool = True, shared: bool = Fa
             opened.store = None  # type: ignore[assignment]
 
 
+def database_path(directory: str | Path) -> Path:
+    """The oxigraph database folder inside the store of ``directory``."""
+    return store_path(Path(directory)) / DATABASE_NAME
+
+
+@contextmanager
+def serving(directory: str | Path, lock_timeout: float = 30.0) -> Iterator[tuple[Path, Refresh]]:
+    """Refresh the store, close it and hold its lock shared while the caller runs a read-only server
+    over the database folder it yields (with what the refresh did)."""
+    done = refresh(directory)
+    with _locked(store_path(Path(directory)) / LOCK_NAME, True, lock_timeout):
+        yield database_path(directory), done
+
+
 def refresh(directory: str | Path) -> Refresh:
     """Bring the store of ``directory`` up to date and close it."""
     with open_store(directory) as opened:
