@@ -60,11 +60,21 @@ class _Row:
     x0: float = 0.0
 
 
+def _spaced(before: str, after: str) -> bool:
+    """Whether two pieces of text printed apart need a space between them: latin words and
+    numbers do (``201 06 01``, ``Unit: yuan``), Chinese text does not."""
+    last, first = before[-1:], after[:1]
+    return bool(
+        last and first and last.isascii() and first.isascii() and last.isprintable() and first.isprintable()
+        and (last.isalnum() or first.isalnum() or _ALNUM.search(last) or _ALNUM_START.match(first))
+    )
+
+
 def _join(words: list[_Word]) -> str:
     """Words of one cell or line in reading order: CJK joined directly, numbers and latin spaced."""
     text = ""
     for word in words:
-        if text and _ALNUM.search(text) and _ALNUM_START.match(word.text):
+        if text and _spaced(text, word.text):
             text += " "
         text += word.text
     return text
@@ -90,7 +100,14 @@ def _lines_of(words: list[_Word]) -> list[list[_Word]]:
 
 
 def _cell_text(words: list[_Word]) -> str:
-    return "".join(_join(line) for line in _lines_of(words)) if words else ""
+    """A cell's words, its lines joined (a name wrapped over two lines is one name again)."""
+    text = ""
+    for line in _lines_of(words):
+        part = _join(line)
+        if text and text[-1:].isascii() and text[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha():
+            text += " "
+        text += part
+    return text
 
 
 def _text_rows(words: list[_Word]) -> list[_Row]:
