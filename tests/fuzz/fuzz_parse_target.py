@@ -11,6 +11,9 @@ import atheris
 
 from _harness import run
 
+atheris.enabled_hooks.add("RegEx")  # comparison feedback from re matches and str methods
+atheris.enabled_hooks.add("str")
+
 with atheris.instrument_imports():
     from opendata.model.targets import parse_target
 

@@ -10,6 +10,9 @@ import atheris
 
 from _harness import run
 
+atheris.enabled_hooks.add("RegEx")  # comparison feedback from re matches and str methods
+atheris.enabled_hooks.add("str")
+
 with atheris.instrument_imports():
     from opendata.errors import UnreadableInput
     from opendata.model.jsonview import to_data
