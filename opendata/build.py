@@ -14,7 +14,8 @@ from release scripts:
 * **Locked.** ``out/.opendata.lock`` (``fcntl.flock``) keeps two builds into one directory from
   interleaving; the second waits up to ``lock_timeout`` seconds and then stops with ``BuildLocked``.
 * **Incremental.** ``out/.opendata-manifest.json`` records, per package, a key made of the source
-  name and SHA-256, the tool version, the configuration fingerprint and the options; an unchanged
+  name and SHA-256, the tool (version and a hash of its code and vocabulary), the configuration
+  fingerprint and the options; an unchanged
   key whose folder is intact (sizes and modification times as recorded) is skipped.
 * **Parallel.** ``jobs > 1`` reads and renders in a process pool; the parent writes the results in
   source order, so the output does not depend on ``jobs``.
@@ -37,6 +38,7 @@ import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -195,11 +197,27 @@ class _Made:
     message: str | None = None
 
 
+@cache
+def tool_fingerprint() -> str:
+    """SHA-256 of the tool's own code and vocabulary, so that any change to them rebuilds every package
+    (a version number alone would miss changes made between releases)."""
+    from .vocab import vocab_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    roots = [Path(__file__).resolve().parent, vocab_dir()]
+    for root in dict.fromkeys(roots):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+                digest.update(str(path.relative_to(root)).encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def _key(name: str, sha256: str, options: BuildOptions) -> str:
     parts = {
         "name": name,
         "sha256": sha256,
-        "tool": __version__,
+        "tool": tool_fingerprint(),
         "config": options.config.fingerprint(),
         "issued": options.issued,
         "rdf": options.rdf,
