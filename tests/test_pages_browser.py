@@ -170,8 +170,13 @@ class DevTools:
         self._from_chrome, from_chrome_w = os.pipe()
 
         def wire() -> None:  # in the child: the pipe ends become fds 3 (commands) and 4 (replies)
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+            import fcntl
+
+            # Move both ends above 4 first, so neither is overwritten or left close-on-exec.
+            high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
 
         self.process = subprocess.Popen(
             [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],

@@ -343,6 +343,12 @@ def _fen(yuan: Decimal | None) -> str:
     return str(int((yuan * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)))
 
 
+def _pct(part: Decimal, whole: Decimal) -> str:
+    """A share as printed: to 0.1 %, and "<0.1%" for a positive part too small to show."""
+    share = _share(part, whole)
+    return "<0.1%" if share == 0 and part > 0 and whole > 0 else f"{share}%"
+
+
 def _share(part: Decimal, whole: Decimal) -> Decimal:
     if whole == 0:
         return Decimal(0)
@@ -721,14 +727,14 @@ def _functional_section(disclosure: Disclosure, tree: Sequence[FunctionalNode]) 
     )
     rows = []
     for node in _walk(tree):
-        share = _share(node.total, total)
+        share = _pct(node.total, total)
         rows.append(
             f'<tr class="level-{node.level}"><td><code>{_e(node.code)}</code></td>'
             f'<th scope="row">{_e(node.name)}{_class_en(node.code)}</th>'
             f'<td class="num">{_num(node.total)}</td>'
             f'<td class="num">{_num(node.basic) if node.basic is not None else "—"}</td>'
             f'<td class="num">{_num(node.project) if node.project is not None else "—"}</td>'
-            f'<td class="num">{share}%</td></tr>'
+            f'<td class="num">{share}</td></tr>'
         )
     foot = (
         f'<tr class="level-0"><td></td><th scope="row">{_bi("合计", "Total")}</th><td class="num">{_num(total)}</td>'
@@ -790,9 +796,9 @@ def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[Fun
         if rect is None:
             continue
         r = rect.quantized()
-        share = _share(node.total, whole)
+        share = _pct(node.total, whole)
         name = f"{node.code} {node.name}"
-        text_label = f"{name}：{_num(node.total)} {unit.value}（{share}%）"
+        text_label = f"{name}：{_num(node.total)} {unit.value}（{share}）"
         drillable = bool(node.children) and any(child.total > 0 for child in node.children)
         colour = PALETTE[(int(node.code[-2:]) if node.level > 1 else index) % len(PALETTE)]
         inner = (
@@ -811,7 +817,7 @@ def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[Fun
     return "".join(parts)
 
 
-def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: Decimal, share: Decimal,
+def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: Decimal, share: str,
                   drillable: bool) -> str:
     """Name and amount inside a rectangle when it is large enough (15px type, about 1 em a glyph).
 
@@ -825,7 +831,7 @@ def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: D
     name += mark
     out = f'<text x="{x + 6}" y="{y + 20}">{_e(name)}</text>'
     if h >= 44:
-        amount = f"{_num(node.total)} · {share}%"
+        amount = f"{_num(node.total)} · {share}"
         if len(amount) * 7 + 12 <= w:
             out += f'<text class="amt" x="{x + 6}" y="{y + 38}">{_e(amount)}</text>'
     return out
@@ -895,7 +901,7 @@ def _economic_section(disclosure: Disclosure) -> str:
         bars.append(
             f'<li><span class="label">{_e(line.label)}{_class_en(line.key.economic or "")}</span>'
             f'<span class="track" aria-hidden="true"><span class="fill" style="width:{width}%"></span></span>'
-            f'<span class="num">{_money(amount)} · {share}%</span></li>'
+            f'<span class="num">{_money(amount)} · {_pct(amount.value, whole)}</span></li>'
         )
     if bars:
         out += (f'<ul class="bars" aria-label="基本支出按经济分类（类） Basic expenditure by economic class">'
@@ -934,7 +940,7 @@ def _projects_section(disclosure: Disclosure) -> str:
 
 def _project(project: Project, number: int, total: Decimal) -> str:
     anchor = f"project-{project.serial if project.serial is not None else number}"
-    share = f" · {_share(project.budget.value, total)}%" if project.budget is not None and total else ""
+    share = f" · {_pct(project.budget.value, total)}" if project.budget is not None and total else ""
     unit = project.budget.unit.value if project.budget else ""
     summary = (
         f'<summary><span class="name">{_e(project.serial or number)}. {_e(project.name)}</span>'

@@ -1,5 +1,16 @@
 (function () {
   "use strict";
+  // A link to a project (#project-3) opens its details.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
+(function () {
+  "use strict";
   var box = document.getElementById("tm");
   if (!box) { return; }
   var path = document.getElementById("tm-path"), status = document.getElementById("tm-status");
