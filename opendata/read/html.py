@@ -154,6 +154,10 @@ def read_html(data: bytes, name: str) -> SourceDocument:
         if tag == "table":
             for row in _table_grid(node, name, len(lines) + 1):
                 emit(row)
+            # a table nested in a cell: its rows after those of the table holding it
+            for inner in node.iter():
+                if inner is not node and isinstance(inner.tag, str) and inner.tag.lower() == "table" and _owner(inner) is node:
+                    walk(inner)
             return
         has_block_child = any(
             isinstance(child.tag, str) and (child.tag.lower() in _BLOCKS or child.tag.lower() == "table") for child in node
