@@ -80,7 +80,7 @@ class PackageResult:
     """What became of one source."""
 
     source: str
-    status: str  # built | unchanged | unreadable | conflict
+    status: str  # built | unchanged | checked (--check) | unreadable | conflict
     package: str | None = None
     errors: int = 0
     warnings: int = 0
@@ -134,23 +134,36 @@ class BuildResult:
 # --- sources ------------------------------------------------------------------------------------
 
 
-def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
+def expand_sources(sources: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[Path]:
     """Files to build: each source file, and every reader-supported file inside a directory.
 
-    The result is sorted by path and has no duplicates, so the build order is always the same.
+    Hidden files and folders and anything under ``exclude`` (the output directory) are left out of
+    directories. The result is sorted by path without duplicates, so the build order is always the same.
     """
+    skip = [os.path.realpath(p) for p in exclude]
+
+    def excluded(path: Path) -> bool:
+        real = os.path.realpath(path)
+        return any(real == s or real.startswith(s + os.sep) for s in skip)
+
     found: dict[str, Path] = {}
     for source in sources:
         path = Path(source)
         if path.is_dir():
             for child in path.rglob("*"):
-                if child.suffix.lower() in SOURCE_SUFFIXES and child.is_file() and not child.name.startswith("."):
-                    found[str(child)] = child
+                relative = child.relative_to(path).parts
+                if (
+                    child.suffix.lower() in SOURCE_SUFFIXES
+                    and not any(part.startswith(".") for part in relative)
+                    and child.is_file()
+                    and not excluded(child)
+                ):
+                    found.setdefault(os.path.realpath(child), child)
         elif path.exists():
-            found[str(path)] = path
+            found.setdefault(os.path.realpath(path), path)
         else:
             raise UnreadableInput("no such file or directory", Locator(str(path)))
-    return [found[key] for key in sorted(found)]
+    return sorted(found.values(), key=str)
 
 
 def issued_from(issued: str | None, environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
@@ -515,7 +528,7 @@ def build(
     options = options or BuildOptions()
     options = replace(options, issued=issued_from(options.issued))
     out = Path(out)
-    paths = expand_sources(sources)
+    paths = expand_sources(sources, exclude=[out])
     checking = options.check
     if not checking:
         out.mkdir(parents=True, exist_ok=True)
@@ -561,7 +574,8 @@ def build(
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
                         "files": files_meta, "errors": made.errors, "warnings": made.warnings,
                     }
-                result = PackageResult(made.source, made.status, package, made.errors, made.warnings)
+                status = "checked" if checking else made.status
+                result = PackageResult(made.source, status, package, made.errors, made.warnings)
                 if not checking and time.monotonic() - last_flush > 30:
                     _write_manifest(out, {**manifest, **entries}, options.fsync)
                     last_flush = time.monotonic()

@@ -131,9 +131,12 @@ def test_a_directory_source_builds_every_document_inside(tmp_path: Path) -> None
     variant(folder, "305")
     variant(folder, "306")
     (folder / "notes.md").write_text("not a source", encoding="utf-8")
-    assert [p.name for p in expand_sources([folder])] == ["dept-305.txt", "dept-306.txt"]
-    result = build([folder], tmp_path / "out", FAST)
+    (folder / ".hidden").mkdir()
+    variant(folder / ".hidden", "307")
+    assert [p.name for p in expand_sources([folder, folder / "dept-305.txt"])] == ["dept-305.txt", "dept-306.txt"]
+    result = build([folder], folder / "out", FAST)  # the output folder inside a source folder is no source
     assert [p.status for p in result.packages] == ["built", "built"]
+    assert [p.status for p in build([folder], folder / "out", FAST).packages] == ["unchanged", "unchanged"]
 
 
 def test_two_sources_with_one_package_name_conflict(tmp_path: Path) -> None:
