@@ -155,7 +155,8 @@ def test_screenshots(tmp_path: Path, site: Path, package_dir: Path) -> None:
         _chromium(tmp_path, page.as_uri() + fragment, f"--screenshot={target}", f"--window-size={size}")
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         # The inline style applied: the header band is the page's dark blue.
-        assert _pixel(target, 5, 5) == HEADER_BLUE, name
+        pixel = _pixel(target, 5, 5)
+        assert all(abs(a - b) <= 3 for a, b in zip(pixel, HEADER_BLUE)), (name, pixel)
         print(f"screenshot: {target}")
 
 
