@@ -355,3 +355,17 @@ def test_every_code_of_the_sample_is_in_the_code_lists_with_its_printed_name(sam
             for scheme, code in (("functional", line.key.functional), ("economic", line.key.economic)):
                 if code and len(code) > 3:
                     assert known.get((scheme, code)) == line.label, (scheme, code)
+
+
+def test_hot_path_locator_iri_follows_the_template() -> None:
+    """rdf.locate inlines the "locator" template for speed; it must say the same."""
+    assert iris.templates().fill("locator", of="https://x.org/d/obs/t") == "https://x.org/d/obs/t/at"
+
+
+def test_render_and_the_triple_list_path_agree(sample: opendata.Disclosure, files: rdf.RdfFiles) -> None:
+    """render() orders nodes directly; sorting the flat triple list must give the same bytes."""
+    from opendata.emit import serialise
+
+    ordered = serialise.sort_triples(rdf.triples(sample))
+    assert serialise.ntriples(ordered) == files.ntriples
+    assert serialise.jsonld(serialise.group(ordered)) == files.jsonld

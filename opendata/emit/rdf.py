@@ -20,7 +20,7 @@ from ..model.money import Amount, canonical
 from ..vocab import norm_label
 from . import lists
 from .ns import B, DCTERMS, FOAF, ORG, PROV, QB, RDFS, SKOS, TYPE, XSD
-from .serialise import Lit, Term, Triple, group, jsonld, ntriples, sort_triples, turtle
+from .serialise import Lit, Nodes, Term, Triple, jsonld, ntriples_lines, ordered_groups, turtle
 
 DEFAULT_BASE = iris.DEFAULT_BASE
 DSD = B + "BudgetLineStructure"
@@ -38,24 +38,28 @@ class RdfFiles:
 
 def render(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> RdfFiles:
     """Turtle, JSON-LD and N-Triples of ``disclosure`` (and its ``findings``) under ``base_iri``."""
-    ordered = sort_triples(triples(disclosure, base_iri=base_iri, findings=findings))
-    groups = group(ordered)
+    groups, lines = ordered_groups(_nodes(disclosure, base_iri, findings))
     header = f"{disclosure.title}\nopendata linked data; vocabulary {iris.BUDGET}"
     return RdfFiles(
         turtle=turtle(groups, header=header),
         jsonld=jsonld(groups),
-        ntriples=ntriples(ordered),
-        triples=len(ordered),
+        ntriples=ntriples_lines(lines),
+        triples=len(lines),
     )
 
 
 def triples(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> list[Triple]:
     """Every triple of the disclosure, unsorted (duplicates possible; ``sort_triples`` removes them)."""
+    nodes = _nodes(disclosure, base_iri, findings)
+    return [(s, p, o) for s, props in nodes.items() for p, objects in props.items() for o in objects]
+
+
+def _nodes(disclosure: Disclosure, base_iri: str, findings: Iterable[Any] | None) -> Nodes:
     builder = _Builder(disclosure, iris.check_base(base_iri))
     builder.build()
     if findings is not None:
         builder.findings(findings)
-    return builder.out
+    return builder.nodes
 
 
 # --- literals ---------------------------------------------------------------------------------
@@ -99,7 +103,19 @@ def concept(scheme: str, key: str) -> str:
 
 # --- the builder ------------------------------------------------------------------------------
 
-_TOTAL_ITEMS = ("total", "total:")
+_DECIMAL = XSD + "decimal"
+_OBSERVATION = QB + "Observation"
+_DERIVED = PROV + "wasDerivedFrom"
+_TYPE_LOCATION = TYPE
+_DOCUMENT = B + "document"
+_LINE, _PAGE, _ROW, _COLUMN = B + "line", B + "page", B + "row", B + "column"
+_SOURCE_TABLE = B + "sourceTable"
+_YUAN = iris.concept_iri("unit", "yuan")
+_ZERO = Lit("0", XSD + "integer")
+
+
+def _int(value: int) -> Lit:
+    return Lit(str(value), XSD + "integer")
 
 
 class _Builder:
@@ -107,7 +123,7 @@ class _Builder:
         self.d = disclosure
         self.base = base
         self.t = iris.templates()
-        self.out: list[Triple] = []
+        self.nodes: Nodes = {}
         d = disclosure
         self.division_key = d.division.code or d.division.name or "cn"
         self.department_key = d.department.code or d.department.name
@@ -120,11 +136,21 @@ class _Builder:
         self.year = iris.year_iri(d.year)
         self.phase = concept("phase", d.phase)
         self.tables_seen: set[str] = set()
+        self._table_iris: dict[str, str] = {}
         self.concepts_seen: set[tuple[str, str]] = set()
 
     def add(self, s: str, p: str, o: Term | None) -> None:
-        if o is not None:
-            self.out.append((s, p, o))
+        if o is None:
+            return
+        node = self.nodes.get(s)
+        if node is None:
+            self.nodes[s] = {p: [o]}
+            return
+        objects = node.get(p)
+        if objects is None:
+            node[p] = [o]
+        else:
+            objects.append(o)
 
     # dataset, department, source -------------------------------------------------------------
     def build(self) -> None:
@@ -191,31 +217,43 @@ class _Builder:
         for scheme, key in sorted(self.concepts_seen):
             self.open_concept(scheme, key)
 
-    def table_iri(self, key: str) -> str:
-        return self.t.fill("table", dataset=self.dataset, table=key)
-
     def locate(self, of: str, loc: Locator) -> None:
-        add = self.add
-        it = self.t.fill("locator", of=of)
-        add(of, PROV + "wasDerivedFrom", it)
-        add(it, TYPE, B + "SourceLocation")
-        add(it, TYPE, PROV + "Entity")
-        add(it, B + "document", self.source)
-        add(it, B + "line", integer(loc.line))
-        add(it, B + "page", integer(loc.page))
-        add(it, B + "row", integer(loc.row))
-        add(it, B + "column", integer(loc.column))
+        it = of + "/at"  # the "locator" template, inlined on the hot path (a test checks they agree)
+        self.add(of, _DERIVED, it)
+        node: dict[str, list[Term]] = {_TYPE_LOCATION: [B + "SourceLocation"], _DOCUMENT: [self.source]}
+        if loc.line is not None:
+            node[_LINE] = [_int(loc.line)]
+        if loc.page is not None:
+            node[_PAGE] = [_int(loc.page)]
+        if loc.row is not None:
+            node[_ROW] = [_int(loc.row)]
+        if loc.column is not None:
+            node[_COLUMN] = [_int(loc.column)]
         if loc.table:
             self.tables_seen.add(loc.table)
-            add(it, B + "sourceTable", self.table_iri(loc.table))
+            node[_SOURCE_TABLE] = [self.table_iri(loc.table)]
+        self._put(it, node)
+
+    def _put(self, subject: str, node: dict[str, list[Term]]) -> None:
+        """Add a whole node at once (the fast path for observations and locations)."""
+        existing = self.nodes.get(subject)
+        if existing is None:
+            self.nodes[subject] = node
+            return
+        for predicate, objects in node.items():
+            existing.setdefault(predicate, []).extend(objects)
+
+    def table_iri(self, key: str) -> str:
+        found = self._table_iris.get(key)
+        if found is None:
+            found = self._table_iris[key] = self.t.fill("table", dataset=self.dataset, table=key)
+        return found
 
     # observations ------------------------------------------------------------------------------
     def observation(self, f: Figure) -> None:
-        add = self.add
         line = f.line
-        slug = line.slug
         obs = self.t.fill(
-            "observation", dataset=self.dataset, table=f.table, line=slug,
+            "observation", dataset=self.dataset, table=f.table, line=line.slug,
             measure=f.measure, fund=f.fund, side=f.side,
         )
         if line.functional:
@@ -231,26 +269,30 @@ class _Builder:
             if item not in lists.keys("items"):
                 self.concepts_seen.add(("item", item))
         side = f.side or lists.table_operation().get(f.table, "expenditure")
-        add(obs, TYPE, QB + "Observation")
-        add(obs, TYPE, B + "BudgetLine")
-        add(obs, QB + "dataSet", self.dataset)
-        add(obs, B + "organization", self.department)
-        add(obs, B + "fiscalYear", self.year)
-        add(obs, B + "budgetPhase", self.phase)
-        add(obs, B + "operationCharacter", concept("operation-character", side))
-        add(obs, B + "table", concept("table", f.table))
-        add(obs, B + "lineItem", concept("item", item))
-        add(obs, B + "functionalClassification", concept("functional", functional))
-        add(obs, B + "economicClassification", concept("economic", economic))
-        add(obs, B + "measureRole", concept("measure", f.measure))
-        add(obs, B + "fund", concept("fund", f.fund or "_T"))
-        add(obs, B + "amount", yuan(f.amount))
-        add(obs, B + "unitMeasure", concept("unit", "yuan"))
-        add(obs, B + "unitMult", integer(0))
-        add(obs, B + "sourceValue", printed(f.amount.value))
-        add(obs, B + "sourceUnit", concept("unit", f.amount.unit.key))
-        add(obs, B + "sourceText", Lit(f.amount.raw))
-        add(obs, B + "lineLabel", zh(f.label))
+        amount = f.amount
+        node: dict[str, list[Term]] = {
+            TYPE: [_OBSERVATION],
+            QB + "dataSet": [self.dataset],
+            B + "organization": [self.department],
+            B + "fiscalYear": [self.year],
+            B + "budgetPhase": [self.phase],
+            B + "operationCharacter": [concept("operation-character", side)],
+            B + "table": [concept("table", f.table)],
+            B + "lineItem": [concept("item", item)],
+            B + "functionalClassification": [concept("functional", functional)],
+            B + "economicClassification": [concept("economic", economic)],
+            B + "measureRole": [concept("measure", f.measure)],
+            B + "fund": [concept("fund", f.fund or "_T")],
+            B + "amount": [Lit(amount.yuan_text, _DECIMAL)],
+            B + "unitMeasure": [_YUAN],
+            B + "unitMult": [_ZERO],
+            B + "sourceValue": [Lit(format(amount.value, "f"), _DECIMAL)],
+            B + "sourceUnit": [concept("unit", amount.unit.key)],
+            B + "sourceText": [Lit(amount.raw)],
+        }
+        if f.label:
+            node[B + "lineLabel"] = [Lit(f.label, None, "zh")]
+        self._put(obs, node)
         self.locate(obs, f.locator)
 
     def open_concept(self, scheme: str, key: str) -> None:

@@ -185,6 +185,60 @@ def group(ordered: list[tuple[str, Triple]]) -> list[Group]:
     return groups
 
 
+Nodes = dict[str, dict[str, list[Term]]]  # subject -> predicate -> objects, in any order, duplicates allowed
+
+
+_PREDICATE_NT: dict[str, str] = {}  # predicates come from the vocabulary: a small, bounded set
+
+
+def _predicate_nt(iri: str) -> str:
+    text = _PREDICATE_NT.get(iri)
+    if text is None:
+        text = _PREDICATE_NT[iri] = nt_iri(iri)
+    return text
+
+
+def ordered_groups(nodes: Nodes) -> tuple[list[Group], list[str]]:
+    """The groups of ``nodes`` in canonical order (the order of sorted N-Triples lines) and the
+    N-Triples lines themselves. Sorting each level on its N-Triples form gives exactly the order of
+    sorting whole lines, because ``>`` closes every IRI and occurs in none."""
+    cache: dict[Term, str] = {}
+    get = cache.get
+    groups: list[Group] = []
+    lines: list[str] = []
+    append = lines.append
+    for s_nt, subject in sorted([(nt_iri(s), s) for s in nodes]):
+        props = nodes[subject]
+        predicates: list[tuple[str, list[Term]]] = []
+        keyed = sorted([(_predicate_nt(p), p) for p in props]) if len(props) > 1 else [(_predicate_nt(p), p) for p in props]
+        for p_nt, predicate in keyed:
+            objects = props[predicate]
+            if len(objects) == 1:
+                o = objects[0]
+                o_nt = get(o)
+                if o_nt is None:
+                    o_nt = cache[o] = nt_iri(o) if isinstance(o, str) else nt_term(o)
+                predicates.append((predicate, objects))
+                append(f"{s_nt} {p_nt} {o_nt} .\n")
+                continue
+            unique: dict[str, Term] = {}
+            for o in objects:
+                o_nt = get(o)
+                if o_nt is None:
+                    o_nt = cache[o] = nt_iri(o) if isinstance(o, str) else nt_term(o)
+                unique[o_nt] = o
+            ordered = sorted(unique.items())
+            predicates.append((predicate, [o for _, o in ordered]))
+            for o_nt, _ in ordered:
+                append(f"{s_nt} {p_nt} {o_nt} .\n")
+        groups.append((subject, predicates))
+    return groups, lines
+
+
+def ntriples_lines(lines: list[str]) -> bytes:
+    return "".join(lines).encode("utf-8")
+
+
 def _types_first(predicates: list[tuple[str, list[Term]]]) -> list[tuple[str, list[Term]]]:
     for index, (predicate, _) in enumerate(predicates):
         if predicate == RDF_TYPE:
@@ -260,6 +314,8 @@ def jsonld(groups: list[Group]) -> bytes:
     ctx = context()
     terms = ctx.terms
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    values_cache: dict[tuple[Term, str | None], object] = {}  # (term, coercion) -> JSON value
+    keys_cache: dict[str, tuple[str, str | None, str]] = {}  # predicate -> (term, coercion, fallback key)
     lines: list[str] = []
     for subject, predicates in groups:
         node: dict[str, object] = {"@id": _json_iri(subject)}
@@ -269,12 +325,19 @@ def jsonld(groups: list[Group]) -> bytes:
                 types = [_json_iri(o) if isinstance(o, str) else o.lex for o in objects]
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
-            term, coercion = terms.get(predicate, (None, None))
+            known = keys_cache.get(predicate)
+            if known is None:
+                term, coercion = terms.get(predicate, (None, None))
+                known = keys_cache[predicate] = (term or "", coercion, _json_iri(predicate))
+            term, coercion, fallback = known
             for o in objects:
-                if term is None or not _fits(o, coercion):
-                    key, value = _json_iri(predicate), _json_value(o, None)
+                if term and _fits(o, coercion):
+                    key, wanted = term, coercion
                 else:
-                    key, value = term, _json_value(o, coercion)
+                    key, wanted = fallback, None
+                value = values_cache.get((o, wanted))
+                if value is None:
+                    value = values_cache[(o, wanted)] = _json_value(o, wanted)
                 values = props.get(key)
                 if values is None:
                     props[key] = [value]
