@@ -367,6 +367,10 @@ def publish(directory: Path, endpoint: str, netrc_file: Path | None, retries: in
     sys.exit(EXIT_FINDINGS if result.failed else EXIT_OK)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("datapackages"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -378,8 +382,10 @@ def serve(directory: Path, host: str, port: int, cors: bool) -> None:
     The store is refreshed first; queries see the union of the graphs as their default graph.
     """
     from .serve import ServerUnavailable, command, urls
-    from .store import StoreBusy, StoreUnavailable, serving
+    import signal
     import subprocess
+
+    from .store import StoreBusy, StoreUnavailable, serving
 
     err = _console(stderr=True)
     try:
@@ -390,11 +396,12 @@ def serve(directory: Path, host: str, port: int, cors: bool) -> None:
                       markup=False)
             err.print(f"SPARQL endpoint {where['query']} (query page {where['page']}); Ctrl-C stops", markup=False)
             process = subprocess.Popen(args)
+            signal.signal(signal.SIGTERM, _interrupt)  # stop the server with us, whichever signal
             try:
                 code = process.wait()
             except KeyboardInterrupt:
                 process.terminate()
-                code = process.wait(timeout=10)
+                process.wait(timeout=10)
                 code = 0
     except (StoreBusy, StoreUnavailable, ServerUnavailable) as error:
         err.print(f"error: {error}", markup=False)
