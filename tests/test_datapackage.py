@@ -219,3 +219,21 @@ def test_rdf_terms_of_the_schemas_are_in_the_vocabulary() -> None:
     }
     assert len(used) > 40
     assert sorted(used - defined) == []
+
+
+def test_controlled_values_are_not_guarded() -> None:
+    """The comparator ``=`` is an enum value, not a formula: it is written as it is (and passes the enum)."""
+    indicators = {s.name: s for s in dp.schemas("zh")}["indicators"]
+    assert "comparator" not in indicators.free_text and "description" in indicators.free_text
+    body = dp.csv_bytes(("comparator", "description"), [{"comparator": "=", "description": "=1+1"}], indicators.free_text)
+    assert body.decode("utf-8").splitlines()[1] == "=,'=1+1"
+
+
+@pytest.mark.corpus
+def test_every_package_of_the_corpus_is_valid(corpus: Path, tmp_path: Path) -> None:
+    """The real documents (Shanghai PDFs too) give packages that frictionless finds valid."""
+    result = build([corpus], tmp_path, BuildOptions(fsync=False, jobs=2))
+    assert len(result.packages) >= 5 and not result.unreadable
+    for package in result.packages:
+        report = frictionless.validate(str(tmp_path / package.package / "datapackage.json"))
+        assert _errors(report) == [], package.package

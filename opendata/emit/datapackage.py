@@ -77,6 +77,7 @@ class ResourceSchema:
     name: str
     descriptor: dict[str, Any]
     columns: tuple[str, ...]
+    free_text: frozenset[str] = frozenset()  # string columns without an enum: guarded against formulas
 
 
 def _enums() -> dict[str, dict[str, Any]]:
@@ -178,19 +179,26 @@ def schemas(language: str = "zh") -> tuple[ResourceSchema, ...]:
         }
         if "rdfType" in spec:
             descriptor["rdfType"] = _expand(spec["rdfType"], prefixes)
-        result.append(ResourceSchema(name, descriptor, tuple(f["name"] for f in fields)))
+        free_text = frozenset(
+            f["name"] for f in fields if f["type"] == "string" and "enum" not in f.get("constraints", {})
+        )
+        result.append(ResourceSchema(name, descriptor, tuple(f["name"] for f in fields), free_text))
     return tuple(result)
 
 
 # --- cells and CSV ------------------------------------------------------------------------------
 
 
-def cell(value: object) -> str:
-    """The CSV text of one value: decimals exact, booleans lower-case, formulas neutralised."""
+def cell(value: object, guard: bool = True) -> str:
+    """The CSV text of one value: decimals exact, booleans lower-case, formulas neutralised.
+
+    ``guard=False`` for controlled values (an enum of the schema, such as the comparator ``=``):
+    they come from the vocabulary, never from the document, and must match the enum exactly.
+    """
     kind = type(value)
     if kind is str:
         text: str = value  # type: ignore[assignment]
-        if text[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
+        if guard and text[:1] in _FORMULA_START and not _PLAIN_NUMBER.fullmatch(text):
             return "'" + text
         return text
     if value is None:
@@ -202,17 +210,23 @@ def cell(value: object) -> str:
     if kind is int:
         return str(value)
     if isinstance(value, str):  # str subclasses (enums and the like)
-        return cell(str(value))
+        return cell(str(value), guard)
     raise TypeError(f"no CSV form for {kind.__name__}: {value!r}")
 
 
-def csv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping[str, object]]) -> bytes:
-    """A CSV file (UTF-8, LF, header row) with the columns in schema order."""
+def csv_bytes(
+    columns: tuple[str, ...], rows: Iterable[Mapping[str, object]], free_text: frozenset[str] | None = None
+) -> bytes:
+    """A CSV file (UTF-8, LF, header row) with the columns in schema order.
+
+    Cells of ``free_text`` columns (default: all) are guarded against formula injection.
+    """
+    guards = [free_text is None or name in free_text for name in columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell(row.get(name)) for name in columns])
+        writer.writerow([cell(row.get(name), guard) for name, guard in zip(columns, guards)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -520,7 +534,7 @@ def render(
     resources: list[dict[str, Any]] = []
     data = rows(disclosure)
     for schema in schemas(language):
-        body = csv_bytes(schema.columns, data[schema.name])
+        body = csv_bytes(schema.columns, data[schema.name], schema.free_text)
         out[schema.descriptor["path"]] = body
         descriptor = dict(schema.descriptor)
         descriptor["bytes"] = len(body)
