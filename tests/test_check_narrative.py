@@ -112,3 +112,30 @@ def test_operating_costs_claim_needs_the_glossary(tmp_path):
     assert validate(disclosure).by_code("narrative-figure-mismatch")
     without = dataclasses.replace(disclosure, glossary=tuple(t for t in disclosure.glossary if "机关运行经费" not in t.term))
     assert not validate(without).by_code("narrative-figure-mismatch")
+
+
+PARAGRAPH = ("1.“科学技术支出（类）科学技术管理事务（款）行政运行（项）”{heading}万元，主要用于行政运行。"
+             "2023年当年预算执行数为2400.00万元，2024年预算安排{amount}万元，比2023年预算执行数增加{rate}%。")
+
+
+def with_paragraph(tmp_path: Path, paragraph: str) -> Disclosure:
+    """The sample with a Shanghai-style paragraph on one code added to section 二."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    anchor = "三、机关运行经费安排情况\n"
+    assert anchor in text
+    path = tmp_path / SAMPLE.name
+    path.write_text(text.replace(anchor, paragraph + "\n\n" + anchor, 1), encoding="utf-8")
+    return opendata.load(path)
+
+
+@pytest.mark.parametrize("heading, amount, rate, expected", [
+    ("2541.51", "2541.51", "5.90", set()),  # 2541.51 / 2400.00 = +5.896%
+    ("2514.51", "2541.51", "5.90", {("error", "narrative-figure-mismatch", "narrative-code-amount")}),
+    ("2541.51", "2541.51", "9.50", {("error", "narrative-rate-mismatch", "rate")}),
+    ("2541.51", "2541.51", "5.89", {("error", "narrative-rate-mismatch", "rate")}),
+])
+def test_amounts_and_rates_stated_for_a_code(tmp_path, heading, amount, rate, expected):
+    disclosure = with_paragraph(tmp_path, PARAGRAPH.format(heading=heading, amount=amount, rate=rate))
+    assert any(c.code == "2060101" for c in disclosure.claims)
+    found = {(f.severity, f.code, f.rule) for f in validate(disclosure).findings if f.severity != "info"}
+    assert found == expected

@@ -59,6 +59,8 @@ class Identities:
     rules: tuple[Rule, ...]
     subjects: tuple[Subject, ...]
     change_sums: tuple[ChangeSum, ...]
+    code_tables: tuple[str, ...] = ()
+    code_skip_words: tuple[str, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.kind == kind)
@@ -120,7 +122,9 @@ def load_identities(path: Path) -> Identities:
         ChangeSum(tuple(norm_label(n) for n in entry["total"]), tuple(norm_label(n) for n in entry["parts"]))
         for entry in data.get("change_sum", [])
     )
-    return Identities(tuple(rules), subjects, change_sums)
+    code_figures = data.get("code_figures", {})
+    return Identities(tuple(rules), subjects, change_sums, tuple(code_figures.get("tables", ())),
+                      tuple(norm_label(w) for w in code_figures.get("skip_words", ())))
 
 
 @cache

@@ -17,7 +17,7 @@ from ..model.disclosure import Claim, Disclosure
 from ..model.money import Amount
 from ..vocab import norm_label, recognition
 from .identities import Identities, compare, glossary_says, money
-from .quantities import Resolved, code_of, resolve
+from .quantities import Resolved, cell_term, code_of, find_column, resolve
 from .report import ERROR, INFO, WARNING, Finding
 from .rounding import ZERO, Term, bound_of, severity_of
 
@@ -100,6 +100,34 @@ def check_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Find
         )
         if finding:
             yield finding
+
+
+def check_code_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+    """A stated amount for a named code (“一般公共服务支出(类)2106.66万元”, “…行政运行(项)”53.84万元”) must
+    match that code's line in the first table of ``[code_figures] tables`` that prints it."""
+    tables = [t for t in (disclosure.table(kind) for kind in declared.code_tables) if t is not None]
+    for claim in disclosure.claims:
+        if claim.kind != "amount" or not claim.code or claim.unit not in MONEY_UNITS:
+            continue
+        year = claim_year(claim)
+        if year is not None and year != disclosure.year:
+            continue
+        if any(word in norm_label(claim.subject) for word in declared.code_skip_words):
+            continue
+        for table in tables:
+            line = next((l for l in table.lines if code_of(l) == claim.code), None)
+            if line is None:
+                continue
+            column = find_column(table, "total", line.side)
+            if column is None:
+                break
+            finding = compare(
+                "narrative-figure-mismatch", _claim_term(claim), [cell_term(table, line, column)],
+                f"text “{claim.sentence}”", f"说明“{claim.sentence}”", rule="narrative-code-amount",
+            )
+            if finding:
+                yield finding
+            break
 
 
 def _signed(claim: Claim) -> Decimal:
@@ -258,8 +286,11 @@ def _current_and_base(
     disclosure: Disclosure, claims: list[Claim], index: int, declared: Identities
 ) -> tuple[Term | None, Term | None]:
     claim = claims[index]
-    same = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS
-            and norm_label(c.subject) == norm_label(claim.subject)]
+    if claim.code:  # "2023年执行数为54.60万元，2024年预算安排53.84万元，比2023年…减少1.39%": the code ties them
+        same = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS and c.code == claim.code]
+    else:
+        same = [c for c in claims[:index] if c.kind == "amount" and c.unit in MONEY_UNITS
+                and norm_label(c.subject) == norm_label(claim.subject)]
     current_claims = [c for c in same if claim_year(c) in (None, claim.year)]
     base_year = claim.base_year
     if base_year is None:  # "比2023年预算X万元减少Y万元": the year is on the base figure only
@@ -344,8 +375,8 @@ def _rate_against(claims: list[Claim], index: int, claim: Claim, current: Term, 
                 f"说明“{claim.sentence}”：称“{_WORD_ZH[claim.direction]}{claim.raw}%”，但数字变动方向相反",
                 (claim.value,), (claim.locator,), "rate",
             )
-    return _check_ratio(claim, delta, base, f"the rate of change of {claim.subject}",
-                        f"{claim.subject}的增减幅度", changes[-1:])
+    what = f"{claim.code} {claim.code_name}" if claim.code and claim.code_name else claim.subject
+    return _check_ratio(claim, delta, base, f"the rate of change of {what}", f"{what}的增减幅度", changes[-1:])
 
 
 def check_shares(disclosure: Disclosure) -> Iterator[Finding]:
@@ -453,6 +484,7 @@ def _name_finding(code: str, stated: str, printed: dict[str, list], sentence: st
 def check_narrative(disclosure: Disclosure, declared: Identities) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(check_amounts(disclosure, declared))
+    findings.extend(check_code_amounts(disclosure, declared))
     findings.extend(check_change_sums(disclosure, declared))
     findings.extend(check_changes(disclosure, declared))
     findings.extend(check_shares(disclosure))
