@@ -274,31 +274,29 @@ def test_a_second_build_waits_for_the_lock_then_stops(runner: CliRunner, tmp_pat
 def _start(out: Path, issued: str, *sources: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     return subprocess.Popen(
-        [sys.executable, "-m", "opendata", "build", "-q", "--force", "--issued", issued, "--out", str(out),
-         *map(str, sources)],
+        [sys.executable, "-m", "opendata", "build", "-q", "--force", "--no-rdf", "--issued", issued,
+         "--out", str(out), *map(str, sources)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
 
 def test_sigkill_half_way_leaves_the_previous_package_whole(tmp_path: Path) -> None:
     """Kill real builds while they write; each package folder is always the old or the new one."""
+    import shutil
+
     sources = [SAMPLE, variant(tmp_path, "305"), variant(tmp_path, "306")]
-    out = tmp_path / "out"
-    new_out = tmp_path / "expected-new"
-    build(sources, new_out, BuildOptions(fsync=False, issued="2025-01-01"))
-    new = tree(new_out)
+    old_out, new_out, out = tmp_path / "old", tmp_path / "new", tmp_path / "out"
+    build(sources, old_out, BuildOptions(fsync=False, rdf=False, issued="2024-01-01"))
+    build(sources, new_out, BuildOptions(fsync=False, rdf=False, issued="2025-01-01"))
     packages = sorted(p.name for p in new_out.iterdir() if p.is_dir())
     assert len(packages) == 3
-
-    def package_trees(root: Path) -> dict[str, dict[str, str]]:
-        return {name: tree(root / name) for name in packages}
-
-    new_packages = package_trees(new_out)
+    old = {name: tree(old_out / name) for name in packages}
+    new = {name: tree(new_out / name) for name in packages}
+    assert all(old[name] != new[name] for name in packages)
     caught_mid_write = 0
-    for attempt, extra_delay in enumerate([0, 0.002, 0.01, 0.03, 0.06, 0.1, 0.2]):
-        build(sources, out, BuildOptions(fsync=False, issued="2024-01-01", incremental=False))
-        old_packages = package_trees(out)
-        assert old_packages != new_packages
+    for delay in [0, 0, 0.005, 0.02, 0.05, 0.1]:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(old_out, out)
         process = _start(out, "2025-01-01", *sources)
         seen_tmp = False
         deadline = time.monotonic() + 60
@@ -306,21 +304,18 @@ def test_sigkill_half_way_leaves_the_previous_package_whole(tmp_path: Path) -> N
             if any(e.name.startswith(".tmp-") for e in os.scandir(out)):
                 seen_tmp = True
                 break
-        if seen_tmp:
-            time.sleep(extra_delay)
+        time.sleep(delay)
         alive = process.poll() is None
         process.send_signal(signal.SIGKILL)
         process.wait()
-        if seen_tmp and alive:
-            caught_mid_write += 1
+        caught_mid_write += seen_tmp and alive
         for name in packages:
-            current = tree(out / name)
-            assert current in (old_packages[name], new_packages[name]), f"{name} is a mix after the kill"
+            assert tree(out / name) in (old[name], new[name]), f"{name} is a mix after the kill"
     assert caught_mid_write > 0, "no kill landed while a package was being written"
     finished = _start(out, "2025-01-01", *sources)
     _, stderr = finished.communicate(timeout=120)
     assert finished.returncode == 0, stderr.decode()
-    assert tree(out) == new
+    assert tree(out) == tree(new_out)
     assert not [e.name for e in os.scandir(out) if e.name.startswith((".tmp-", ".old-"))]
 
 
