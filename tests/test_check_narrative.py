@@ -139,3 +139,20 @@ def test_amounts_and_rates_stated_for_a_code(tmp_path, heading, amount, rate, ex
     assert any(c.code == "2060101" for c in disclosure.claims)
     found = {(f.severity, f.code, f.rule) for f in validate(disclosure).findings if f.severity != "info"}
     assert found == expected
+
+
+OUTTURN = "一般公共预算财政拨款支出年初预算为5100.00万元，支出决算为{outturn}万元，完成年初预算的{rate}%。{words}的主要原因：调减。"
+
+
+@pytest.mark.parametrize("outturn, rate, words, expected", [
+    ("5081.14", "99.63", "决算数小于预算数", set()),  # 5081.14 / 5100.00 = 99.630%
+    ("5081.14", "99.63", "决算数大于预算数", {("error", "narrative-direction-mismatch", "comparison")}),
+    ("5100.00", "100.00", "决算数与预算数持平", set()),
+    ("5081.14", "99.63", "决算数与预算数持平", {("error", "narrative-direction-mismatch", "comparison")}),
+    ("5081.14", "99.63", "决算数与预算数基本持平", set()),  # “基本” leaves room: not checked
+    ("5081.14", "99.36", "决算数小于预算数", {("error", "narrative-rate-mismatch", "comparison")}),
+])
+def test_budget_against_outturn_wording(tmp_path, outturn, rate, words, expected):
+    disclosure = with_paragraph(tmp_path, OUTTURN.format(outturn=outturn, rate=rate, words=words))
+    found = {(f.severity, f.code, f.rule) for f in validate(disclosure).findings if f.severity != "info"}
+    assert found == expected

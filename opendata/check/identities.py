@@ -61,6 +61,10 @@ class Identities:
     change_sums: tuple[ChangeSum, ...]
     code_tables: tuple[str, ...] = ()
     code_skip_words: tuple[str, ...] = ()
+    comparison: tuple[tuple[str, Any], ...] = ()  # [comparison]: budget against outturn wording
+
+    def compare_words(self, name: str, default: Any = ()) -> Any:
+        return dict(self.comparison).get(name, default)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.kind == kind)
@@ -124,7 +128,8 @@ def load_identities(path: Path) -> Identities:
     )
     code_figures = data.get("code_figures", {})
     return Identities(tuple(rules), subjects, change_sums, tuple(code_figures.get("tables", ())),
-                      tuple(norm_label(w) for w in code_figures.get("skip_words", ())))
+                      tuple(norm_label(w) for w in code_figures.get("skip_words", ())),
+                      tuple((k, _freeze(v)) for k, v in data.get("comparison", {}).items()))
 
 
 @cache

@@ -9,6 +9,7 @@ shares against the figures they are computed from, at the printed precision.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from typing import Iterator
@@ -379,6 +380,68 @@ def _rate_against(claims: list[Claim], index: int, claim: Claim, current: Term, 
     return _check_ratio(claim, delta, base, f"the rate of change of {what}", f"{what}的增减幅度", changes[-1:])
 
 
+def _ends_with_any(subject: str, names: tuple[str, ...]) -> bool:
+    norm = norm_label(subject)
+    return any(norm.endswith(norm_label(name)) for name in names)
+
+
+def _paragraph_of(disclosure: Disclosure, claim: Claim) -> str:
+    """The whole narrative paragraph a claim was read from (its words beyond the figures)."""
+    sentence = norm_label(claim.sentence)
+    for section in disclosure.sections:
+        for paragraph in section.paragraphs:
+            text = norm_label(paragraph)
+            if sentence in text:
+                return text
+    return sentence
+
+
+def check_comparisons(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+    """Budget against outturn (年初预算为A万元，支出决算为B万元。决算数小于预算数…；完成年初预算的98.20%):
+    the comparison word must agree with A and B, the completion rate must be B/A."""
+    first_names = tuple(declared.compare_words("first"))
+    second_names = tuple(declared.compare_words("second"))
+    if not first_names or not second_names:
+        return
+    words = {kind: re.compile(declared.compare_words(kind)) for kind in ("greater", "less", "equal")
+             if declared.compare_words(kind)}
+    completion = tuple(declared.compare_words("completion"))
+    for claims in _paragraphs(disclosure).values():
+        money_claims = [c for c in claims if c.kind == "amount" and c.unit in MONEY_UNITS]
+        firsts = [c for c in money_claims if _ends_with_any(c.subject, first_names)]
+        if not firsts:
+            continue
+        first = firsts[0]
+        seconds = [c for c in money_claims[money_claims.index(first) + 1:] if _ends_with_any(c.subject, second_names)]
+        if not seconds:
+            continue
+        second = seconds[0]
+        a, b = _claim_term(first), _claim_term(second)
+        text = _paragraph_of(disclosure, first)
+        for kind, pattern in words.items():
+            if not pattern.search(text):
+                continue
+            difference = b.value - a.value
+            holds = {"greater": difference > 0, "less": difference < 0,
+                     "equal": severity_of(difference, a.bound + b.bound) is None}[kind]
+            if holds:
+                continue
+            word = pattern.search(text).group(0)  # type: ignore[union-attr]
+            yield Finding(
+                "narrative-direction-mismatch", ERROR,
+                f"text “{first.sentence}”: says “{word}” but the outturn {second.raw}{second.unit} against the "
+                f"budget {first.raw}{first.unit}",
+                f"说明“{first.sentence}”：称“{word}”，但决算{second.raw}{second.unit}、预算{first.raw}{first.unit}",
+                (first.value, second.value), (first.locator, second.locator), "comparison",
+            )
+        for claim in claims:
+            if claim.kind in ("rate", "share") and claim.unit == "%" and _ends_with_any(claim.subject, completion) \
+                    and claim.sentence == second.sentence:
+                finding = _check_ratio(claim, b, a, "the completion rate", "完成预算的比例", [first, second])
+                if finding is not None:
+                    yield dataclasses.replace(finding, rule="comparison")
+
+
 def check_shares(disclosure: Disclosure) -> Iterator[Finding]:
     """``X万元，占Y%``: X over the paragraph's first stated amount (the whole it is a share of)."""
     for claims in _paragraphs(disclosure).values():
@@ -488,5 +551,6 @@ def check_narrative(disclosure: Disclosure, declared: Identities) -> list[Findin
     findings.extend(check_change_sums(disclosure, declared))
     findings.extend(check_changes(disclosure, declared))
     findings.extend(check_shares(disclosure))
+    findings.extend(check_comparisons(disclosure, declared))
     findings.extend(check_code_names(disclosure))
     return findings
