@@ -237,3 +237,12 @@ def test_every_package_of_the_corpus_is_valid(corpus: Path, tmp_path: Path) -> N
     for package in result.packages:
         report = frictionless.validate(str(tmp_path / package.package / "datapackage.json"))
         assert _errors(report) == [], package.package
+
+
+def test_budget_lines_name_their_observation_in_the_rdf(package: Path) -> None:
+    """The iri column is the subject of the same figure in data.nt, with the same amount in yuan."""
+    triples = (package / "data.nt").read_text(encoding="utf-8")
+    lines = _rows(package, "budget-lines")
+    assert all(row["iri"] for row in lines)
+    for row in lines[:40]:
+        assert f'<{row["iri"]}> <https://opendata.example.org/def/budget#amount> "{row["amount_yuan"]}"' in triples

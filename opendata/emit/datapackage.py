@@ -255,8 +255,15 @@ def _unit(*amounts: Amount | None) -> str | None:
 # --- rows ---------------------------------------------------------------------------------------
 
 
-def budget_lines(disclosure: Disclosure) -> Iterator[dict[str, object]]:
-    """Every table amount, one row each, with an identifier built from its meaning."""
+def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iterator[dict[str, object]]:
+    """Every table amount, one row each, with an identifier built from its meaning.
+
+    With ``dataset_iri`` each row also gets the IRI of its observation in the package's RDF (the
+    ``observation`` template of vocab/iri-templates.toml, filled as the RDF emitter fills it).
+    """
+    from ..iris import templates
+
+    fill = templates().fill
     seen: set[str] = set()
     for table in disclosure.tables:
         for line in table.lines:
@@ -279,6 +286,8 @@ def budget_lines(disclosure: Disclosure) -> Iterator[dict[str, object]]:
                 row = _locator(c.locator)
                 row.update(
                     id=ident,
+                    iri=fill("observation", dataset=dataset_iri, table=table.kind, line=line.key.slug,
+                             measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None,
                     fiscal_year=disclosure.year,
                     phase=disclosure.phase,
                     department_code=disclosure.department.code,
@@ -473,10 +482,10 @@ def _coverage(disclosure: Disclosure) -> Iterator[dict[str, object]]:
         yield row
 
 
-def rows(disclosure: Disclosure) -> dict[str, list[dict[str, object]]]:
+def rows(disclosure: Disclosure, dataset_iri: str | None = None) -> dict[str, list[dict[str, object]]]:
     """The rows of every tabular resource, keyed by resource name."""
     ids = project_ids(disclosure.projects)
-    lines = list(budget_lines(disclosure))
+    lines = list(budget_lines(disclosure, dataset_iri))
     return {
         "budget-lines": lines,
         "functional-codes": _code_list(disclosure, "functional"),
@@ -532,7 +541,7 @@ def render(
 
     out: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
-    data = rows(disclosure)
+    data = rows(disclosure, dataset_iri)
     for schema in schemas(language):
         body = csv_bytes(schema.columns, data[schema.name], schema.free_text)
         out[schema.descriptor["path"]] = body
