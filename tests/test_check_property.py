@@ -43,7 +43,7 @@ def test_the_sample_has_amounts_in_every_table_kind():
     assert validate(SAMPLE).errors == 0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(CELLS),
     st.decimals(min_value=Decimal("-9999.99"), max_value=Decimal("9999.99"), places=2).filter(lambda d: d != 0),
@@ -85,3 +85,48 @@ def test_report_is_deterministic_json():
     data = validate(changed).to_data()
     assert data["errors"] > 0
     assert all(isinstance(v, str) for f in data["findings"] for v in f["figures"])
+
+
+# ---------------------------------------------------------------- synthetic balanced documents
+import functools  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SYNTH = Path(__file__).resolve().parent.parent / "benchmarks" / "synth.py"
+
+
+@functools.cache
+def synthetic() -> tuple[Disclosure, ...]:
+    """Three documents of benchmarks/synth.py (every identity holds by construction), read once."""
+    out = Path(tempfile.mkdtemp(prefix="opendata-synth-"))
+    subprocess.run([sys.executable, str(SYNTH), "3", str(out), "--seed", "11"], check=True, capture_output=True)
+    return tuple(opendata.load(path) for path in sorted(out.glob("*.txt")))
+
+
+def test_synthetic_documents_are_clean():
+    if not SYNTH.is_file():  # pragma: no cover - the benchmarks folder ships with the repository
+        import pytest
+
+        pytest.skip("benchmarks/synth.py is absent")
+    for disclosure in synthetic():
+        report = validate(disclosure)
+        assert (report.errors, report.warnings) == (0, 0), report.flat(("error", "warning"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_changed_amount_of_a_synthetic_document_is_named(data):
+    if not SYNTH.is_file():  # pragma: no cover
+        return
+    disclosure = data.draw(st.sampled_from(synthetic()))
+    cells = [(ti, li, ci) for ti, t in enumerate(disclosure.tables) for li, l in enumerate(t.lines)
+             for ci, c in enumerate(l.cells) if c.amount is not None]
+    ti, li, ci = data.draw(st.sampled_from(cells))
+    delta = data.draw(st.decimals(min_value=Decimal("-999.99"), max_value=Decimal("999.99"), places=2)
+                      .filter(lambda d: d != 0))
+    cell = disclosure.tables[ti].lines[li].cells[ci]
+    assert cell.amount is not None
+    report = validate(with_amount(disclosure, ti, li, ci, cell.amount.value + delta))
+    assert any(cell.locator in f.locators for f in report.findings), (cell.locator, delta)
