@@ -13,10 +13,10 @@ from release scripts:
   the old folder or the new one, never a mix.
 * **Locked.** ``out/.opendata.lock`` (``fcntl.flock``) keeps two builds into one directory from
   interleaving; the second waits up to ``lock_timeout`` seconds and then stops with ``BuildLocked``.
-* **Incremental.** ``out/.opendata-manifest.json`` records, per package, a key made of the source
-  name and SHA-256, the tool (version and a hash of its code and vocabulary), the configuration
-  fingerprint and the options; an unchanged
-  key whose folder is intact (sizes and modification times as recorded) is skipped.
+* **Incremental.** A build key is made of the source name and SHA-256, the tool (version and a hash
+  of its code and vocabulary), the configuration fingerprint and the options; after a package is
+  written, ``out/.opendata-manifest/<key>.json`` records its folder and the sizes and modification
+  times of its files. A source whose key has a record and whose folder is intact is skipped.
 * **Parallel.** ``jobs > 1`` reads and renders in a process pool; the parent writes the results in
   source order, so the output does not depend on ``jobs``.
 * **Checkable.** ``check=True`` builds in memory and lists the files of ``out`` that differ.
@@ -49,11 +49,10 @@ from .errors import BuildLocked, ConfigError, Locator, UnreadableInput
 
 SOURCE_SUFFIXES = (".txt", ".pdf", ".html", ".htm", ".xlsx")
 LOCK_NAME = ".opendata.lock"
-MANIFEST_NAME = ".opendata-manifest.json"
+MANIFEST_DIR = ".opendata-manifest"  # one small record per build key: scales to any number of sources
 CATALOG_FILES = ("catalog.jsonld", "catalog.ttl")
 _TMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
-_MANIFEST_FORMAT = 1
 
 
 # --- options and results ------------------------------------------------------------------------
@@ -193,7 +192,6 @@ def issued_from(issued: str | None, environ: dict[str, str] | os._Environ[str] =
 class _Task:
     path: str
     options: BuildOptions
-    previous: tuple[dict[str, Any], ...]  # manifest entries recorded for this source name
     out: str
 
 
@@ -297,10 +295,10 @@ def _make(task: _Task) -> _Made:
         return _Made(task.path, "unreadable", message=str(UnreadableInput(error.strerror or str(error), Locator(name))))
     key = _key(name, hashlib.sha256(data).hexdigest(), task.options)
     if task.options.incremental and not task.options.check:
-        for entry in task.previous:
-            if entry.get("key") == key and _intact(Path(task.out) / entry["package"], entry["files"]):
-                return _Made(task.path, "unchanged", key, entry["package"], entry=entry,
-                             errors=entry.get("errors", 0), warnings=entry.get("warnings", 0))
+        entry = read_record(Path(task.out), key)
+        if entry is not None and _intact(Path(task.out) / entry["package"], entry["files"]):
+            return _Made(task.path, "unchanged", key, entry["package"], entry=entry,
+                         errors=entry.get("errors", 0), warnings=entry.get("warnings", 0))
     try:
         from .read import read_bytes
         from .recognise import recognise
@@ -403,6 +401,11 @@ def recover(out: Path) -> None:
     """Finish or undo what a killed build left: temporary folders go, a moved-away old folder returns."""
     if not out.is_dir():
         return
+    records = out / MANIFEST_DIR
+    if records.is_dir():
+        for entry in os.scandir(records):
+            if entry.name.startswith(_TMP_PREFIX):
+                os.unlink(entry.path)
     for entry in sorted(os.scandir(out), key=lambda e: e.name):
         if entry.name.startswith(_TMP_PREFIX):
             path = Path(entry.path)
@@ -451,20 +454,30 @@ class _Lock:
 # --- the manifest -------------------------------------------------------------------------------
 
 
-def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+def read_record(out: Path, key: str) -> dict[str, Any] | None:
+    """The manifest record of a build key, or ``None`` (absent or unreadable: the package is rebuilt)."""
     try:
-        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = json.loads((out / MANIFEST_DIR / f"{key}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != _MANIFEST_FORMAT:
-        return {}
-    packages = data.get("packages")
-    return packages if isinstance(packages, dict) else {}
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("files"), dict):
+        return None
+    return data
 
 
-def _write_manifest(out: Path, packages: dict[str, dict[str, Any]], fsync: bool) -> None:
-    data = {"format": _MANIFEST_FORMAT, "tool": __version__, "packages": dict(sorted(packages.items()))}
-    write_file_atomic(out / MANIFEST_NAME, (json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n").encode(), fsync)
+def _write_record(out: Path, entry: dict[str, Any], fsync: bool) -> None:
+    folder = out / MANIFEST_DIR
+    folder.mkdir(exist_ok=True)
+    body = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    write_file_atomic(folder / f"{entry['key']}.json", body, fsync)
+
+
+def _prune_records(out: Path, keep: set[str]) -> None:
+    folder = out / MANIFEST_DIR
+    if folder.is_dir():
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".json") and entry.name[:-5] not in keep:
+                os.unlink(entry.path)
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -538,16 +551,11 @@ def build(
     try:
         if not checking:
             recover(out)
-        manifest = _read_manifest(out) if options.incremental and not checking else {}
-        by_name: dict[str, list[dict[str, Any]]] = {}
-        for entry in manifest.values():
-            by_name.setdefault(entry.get("source", ""), []).append(entry)
-        tasks = [_Task(str(p), options, tuple(by_name.get(p.name, ())), str(out)) for p in paths]
+        tasks = [_Task(str(p), options, str(out)) for p in paths]
         results: list[PackageResult] = []
         entries: dict[str, dict[str, Any]] = {}
         differences: list[str] = []
         produced: dict[str, str] = {}
-        last_flush = time.monotonic()
         for made in _results(tasks, options.jobs):
             if made.status == "unreadable":
                 result = PackageResult(made.source, "unreadable", message=made.message)
@@ -574,11 +582,10 @@ def build(
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
                         "files": files_meta, "errors": made.errors, "warnings": made.warnings,
                     }
+                    if not checking:  # recorded only once the folder is in place
+                        _write_record(out, entries[package], options.fsync)
                 status = "checked" if checking else made.status
                 result = PackageResult(made.source, status, package, made.errors, made.warnings)
-                if not checking and time.monotonic() - last_flush > 30:
-                    _write_manifest(out, {**manifest, **entries}, options.fsync)
-                    last_flush = time.monotonic()
             results.append(result)
             if progress:
                 progress(result)
@@ -606,10 +613,8 @@ def build(
             if options.prune:
                 for name in stale:
                     shutil.rmtree(out / name)
-                    manifest.pop(name, None)
+                _prune_records(out, {entry["key"] for entry in entries.values()})
                 pruned, stale = stale, []
-            kept = {k: v for k, v in manifest.items() if k in _package_folders(out)}
-            _write_manifest(out, {**kept, **entries}, options.fsync)
         return BuildResult(
             out=out,
             check=checking,

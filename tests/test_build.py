@@ -33,7 +33,7 @@ def tree(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     }
 
 
@@ -288,7 +288,7 @@ def test_sigkill_half_way_leaves_the_previous_package_whole(tmp_path: Path) -> N
     old_out, new_out, out = tmp_path / "old", tmp_path / "new", tmp_path / "out"
     build(sources, old_out, BuildOptions(fsync=False, rdf=False, issued="2024-01-01"))
     build(sources, new_out, BuildOptions(fsync=False, rdf=False, issued="2025-01-01"))
-    packages = sorted(p.name for p in new_out.iterdir() if p.is_dir())
+    packages = sorted(p.name for p in new_out.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert len(packages) == 3
     old = {name: tree(old_out / name) for name in packages}
     new = {name: tree(new_out / name) for name in packages}
@@ -381,7 +381,7 @@ def test_catalog_describes_every_package_and_file(tmp_path: Path) -> None:
         assert turtle.value(dataset, DCT.temporal) == rdflib.URIRef("http://reference.data.gov.uk/id/year/2024")
         assert turtle.value(dataset, DCT.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
         # the dataset IRI is the qb:DataSet of the package's own RDF
-        folder = out / next(p.name for p in out.iterdir() if p.is_dir() and str(turtle.value(dataset, DCT.identifier))
+        folder = out / next(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".") and str(turtle.value(dataset, DCT.identifier))
                             == json.loads((p / "datapackage.json").read_text(encoding="utf-8"))["name"])
         assert f"<{dataset}>" in (folder / "data.nt").read_text(encoding="utf-8")
         # every file but the landing page (index.html describes the distributions, it is not one)
