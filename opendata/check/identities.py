@@ -165,7 +165,7 @@ def money(value_yuan: Decimal, terms: list[Term]) -> str:
 
 
 def _shown(term: Term) -> str:
-    return term.amount.text if term.amount is not None else "blank"
+    return f"{term.amount.text}{term.amount.unit.value}" if term.amount is not None else "blank"
 
 
 def compare(
@@ -214,10 +214,12 @@ def compare(
     else:
         relation_en = {"le": "exceeds", "ge": "falls short of"}.get(relation, "differs from")
         relation_zh = {"le": "大于", "ge": "小于"}.get(relation, "不等于")
+        sum_en = "" if len(parts) == 1 else f"sum {money(summed, involved)}, "
+        sum_zh = "" if len(parts) == 1 else f"合计 {money(summed, involved)}，"
         message_en = (f"{where_en}: {total.label} {_shown(total)} {relation_en} {parts_en} "
-                      f"(sum {money(summed, involved)}, difference {diff}, rounding bound {bound_text})")
+                      f"({sum_en}difference {diff}, rounding bound {bound_text})")
         message_zh = (f"{where_zh}：{total.label} {_shown(total)} {relation_zh} {parts_zh}"
-                      f"（合计 {money(summed, involved)}，相差 {diff}，舍入容差 {bound_text}）")
+                      f"（{sum_zh}相差 {diff}，舍入容差 {bound_text}）")
     figures = tuple(t.amount.value if t.amount is not None else ZERO for t in involved)
     locators = tuple(t.locator for t in involved if t.locator is not None)
     return Finding(code, severity, message_en, message_zh, figures, locators, rule)

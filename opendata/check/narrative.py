@@ -122,8 +122,10 @@ def check_code_amounts(disclosure: Disclosure, declared: Identities) -> Iterator
             column = find_column(table, "total", line.side)
             if column is None:
                 break
+            stated = _claim_term(claim)
+            stated = Term(stated.value, stated.bound, stated.locator, stated.amount, f"{claim.code} {claim.code_name or ''}")
             finding = compare(
-                "narrative-figure-mismatch", _claim_term(claim), [cell_term(table, line, column)],
+                "narrative-figure-mismatch", stated, [cell_term(table, line, column)],
                 f"text “{claim.sentence}”", f"说明“{claim.sentence}”", rule="narrative-code-amount",
             )
             if finding:
