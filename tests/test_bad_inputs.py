@@ -79,6 +79,8 @@ def _cases() -> list:
 def test_bad_input(name: str, spec: dict, tmp_path: Path) -> None:
     result, model = inspect_json(name, tmp_path)
     assert list(tmp_path.iterdir()) == [], "the command wrote into its working directory"
+    for text in spec.get("absent", []):
+        assert text not in result.stdout + result.stderr, f"{text!r} leaked into the output"
     assert result.returncode == spec["exit"], result.stderr
     if spec["exit"] == 3:
         lines = [line for line in result.stderr.splitlines() if line.strip()]

@@ -171,10 +171,45 @@ def pdf_variants() -> dict[str, bytes]:
     }
 
 
+# --- HTML and XHTML: entities that would read files or explode, nesting past the parser's depth ---
+
+def _table_html(base: str) -> str:
+    """The meta lines as paragraphs, the grid as a table, the closing text as a paragraph."""
+    lines = base.strip().split("\n")
+    start, end = lines.index("序号\t功能分类科目\t\t合计\t基本支出\t项目支出"), lines.index(ROW) + 1
+    paragraphs = "".join(f"<p>{line}</p>" for line in lines[:start] if line)
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>" for line in lines[start:end])
+    return f"{paragraphs}<table>{rows}</table>" + "".join(f"<p>{line}</p>" for line in lines[end:] if line)
+
+
+def _laughs(levels: int = 10) -> str:
+    """The billion laughs: ten entities, each ten of the previous (10^9 "lol"s from a few hundred bytes)."""
+    return "<!ENTITY a0 'lol'>" + "".join(f"<!ENTITY a{i} '{f'&a{i - 1};' * 10}'>" for i in range(1, levels))
+
+
+def html_variants(base: str) -> dict[str, bytes]:
+    table = _table_html(base)
+    xhtml = "<?xml version='1.0' encoding='utf-8'?>\n<!DOCTYPE html [{dtd}]>\n" \
+            "<html xmlns='http://www.w3.org/1999/xhtml'><head><title>t</title></head><body>{body}</body></html>"
+    page = "<!DOCTYPE html{dtd}><html><head><meta charset='utf-8'><title>t</title></head><body>{body}</body></html>"
+    return {
+        "ok.html": page.format(dtd="", body=table).encode(),
+        "xxe-file.xhtml": xhtml.format(dtd="<!ENTITY x SYSTEM 'file:///etc/passwd'>", body=f"<p>&x;</p>{table}").encode(),
+        "xxe-network.xhtml": xhtml.format(dtd="<!ENTITY x SYSTEM 'http://127.0.0.1:9/x'>", body=f"<p>&x;</p>{table}").encode(),
+        "xxe-parameter.xhtml": xhtml.format(dtd="<!ENTITY % p SYSTEM 'file:///etc/passwd'> %p;", body=table).encode(),
+        "xxe-file.html": page.format(dtd=" [<!ENTITY x SYSTEM 'file:///etc/passwd'>]", body=f"<p>&x;</p>{table}").encode(),
+        "billion-laughs.xhtml": xhtml.format(dtd=_laughs(), body=f"<p>&a9;</p>{table}").encode(),
+        "billion-laughs.html": page.format(dtd=f" [{_laughs()}]", body=f"<p>&a9;</p>{table}").encode(),
+        "nested-deep.html": page.format(dtd="", body="<div>" * 300 + table + "</div>" * 300).encode(),
+        "nested-deep-after-text.html": page.format(
+            dtd="", body="<p>部门预算一般公共预算财政拨款支出表</p>" + "<div>" * 300 + table + "</div>" * 300).encode(),
+    }
+
+
 def build() -> dict[str, bytes]:
     """Every derived file of the corpus, by name."""
     base = (HERE / "ok.txt").read_text(encoding="utf-8")
-    return {**text_variants(base), **pdf_variants()}
+    return {**text_variants(base), **pdf_variants(), **html_variants(base)}
 
 
 if __name__ == "__main__":

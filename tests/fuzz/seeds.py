@@ -28,6 +28,42 @@ TARGETS = ["≥95%", "≤0.15万元/家", "4238.28 平方米", "5-12月份", "�
            "月后 25 日前", "及时", "达到", "不低于90%", "≥1个", "12月", "13月", "0月底前", "次月10日前"]
 
 
+def _html(text: str) -> str:
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in line.split("\t")) + "</tr>" for line in text.splitlines())
+    return f"<html xmlns='http://www.w3.org/1999/xhtml'><head><title>t</title></head><body><table>{rows}</table></body></html>"
+
+
+def _xlsx(text: str) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in text.splitlines():
+        sheet.append(line.split("\t"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_pdf() -> bytes:
+    """A one-page PDF whose text is the small table (ASCII-only font, so digits and codes only)."""
+    sys.path.insert(0, str(REPO / "tests" / "bad_inputs"))
+    import make_corpus
+
+    lines = [b"BT /F1 9 Tf %d %d Td (%s) Tj ET" % (20 + 60 * j, 180 - 12 * i, cell.encode())
+             for i, line in enumerate(SMALL_TABLE.splitlines()) for j, cell in enumerate(line.split("\t"))
+             if cell.isascii() and cell]
+    return make_corpus._pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        make_corpus.PAGE % b"<< /Font << /F1 5 0 R >> >>",
+        make_corpus._stream(b"\n".join(lines)),
+        make_corpus.FONT,
+    ])
+
+
 def main(out: Path) -> None:
     text = out / "text"
     text.mkdir(parents=True, exist_ok=True)
@@ -37,6 +73,22 @@ def main(out: Path) -> None:
     (text / "small").write_bytes(SMALL_TABLE.encode("utf-8"))
     (text / "small-gbk").write_bytes(SMALL_TABLE.encode("gbk"))
     (text / "small-utf16").write_bytes(SMALL_TABLE.encode("utf-16"))
+    sys.path.insert(0, str(REPO / "tests" / "bad_inputs"))
+    import make_corpus
+
+    pdf = out / "pdf"
+    pdf.mkdir(parents=True, exist_ok=True)
+    for name, data in make_corpus.pdf_variants().items():
+        (pdf / name).write_bytes(data)
+    (pdf / "table.pdf").write_bytes(_table_pdf())
+    html = out / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    (html / "table.html").write_bytes(_html(SMALL_TABLE).encode("utf-8"))
+    (html / "table.xhtml").write_bytes(("<?xml version='1.0'?>\n" + _html(SMALL_TABLE)).encode("utf-8"))
+    (html / "nested.html").write_bytes(("<div>" * 50 + "部门预算" + "</div>" * 50).encode())
+    xlsx = out / "xlsx"
+    xlsx.mkdir(parents=True, exist_ok=True)
+    (xlsx / "table.xlsx").write_bytes(_xlsx(SMALL_TABLE))
     for name, items in (("decimal", NUMBERS), ("target", TARGETS)):
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
