@@ -182,18 +182,26 @@ def build(sources: tuple[Path, ...], out: Path, check: bool, issued: str | None,
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable report; json: the findings as data (decimals as strings).")
 @click.option("--strict", is_flag=True, default=False, help="Warnings count as errors for the exit code.")
 def validate(sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
-    """Check the accounting of each SOURCE (default: the bundled sample): sums, cross-table identities,
-    narrative figures and codes. Exit 0 when no error-level finding, 1 otherwise, 3 for unreadable input."""
+    """Check the accounting of each SOURCE (default: the bundled sample; a directory: its .txt, .pdf,
+    .html, .htm and .xlsx files): sums, cross-table identities, narrative figures and codes.
+    Exit 0 when no error-level finding, 1 otherwise, 3 for unreadable input."""
     from .check import validate as check_disclosure
 
+    suffixes = (".txt", ".pdf", ".html", ".htm", ".xlsx")
+    paths: list[Path] = []
+    for source in sources or (sample_path(),):
+        if source.is_dir():
+            paths.extend(sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
+        else:
+            paths.append(source)
     reports = []
     unreadable = False
-    for path in sources or (sample_path(),):
+    for path in paths:
         try:
             reports.append(check_disclosure(load(path)))
         except UnreadableInput as error:

@@ -77,3 +77,11 @@ def test_readme_documents_every_finding_code():
     missing = [code for code in CODES if f"`{code}`" not in section]
     assert not missing, f"README section Checks lacks {missing}"
     assert "rounding bound" in section
+
+
+def test_a_directory_validates_each_document(tmp_path):
+    (tmp_path / "a.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a source", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [r["source"] for r in json.loads(result.output)["reports"]] == ["a.txt"]
