@@ -273,3 +273,114 @@ def test_50_mb_of_text_is_read_within_the_bound(tmp_path: Path, workdir: Path) -
         handle.write(paragraph * (50 * 1024 * 1024 // len(paragraph)))
     result = run_cli(["inspect", str(big)], workdir)
     assert result.returncode == 0, result.stderr
+
+
+# --- spreadsheets: zip bombs and damaged archives, generated here (never committed) ---------------
+
+def ok_workbook() -> bytes:
+    """ok.txt as a one-sheet workbook."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for line in OK.strip().split("\n"):
+        book.active.append(line.split("\t"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """The workbook with some members' contents replaced (deflated)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, replace.get(member.filename, source.read(member)))
+    return out.getvalue()
+
+
+def zeros_member(size: int) -> bytes:
+    """A worksheet that is a valid start followed by ``size`` bytes of spaces (compresses ~1000-fold)."""
+    return b"<?xml version='1.0'?><worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>" \
+        + b" " * size + b"<sheetData/></worksheet>"
+
+
+def test_an_ordinary_workbook_reads_like_the_text(tmp_path: Path, workdir: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(ok_workbook())
+    result = run_cli(["inspect", "--format", "json", str(path)], workdir)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    values = [c["amount"]["value"] for t in json.loads(result.stdout)["tables"] for line in t["lines"]
+              for c in line.get("cells", []) if "amount" in c]
+    assert values == ["10.00", "4.00", "6.00"] * 4
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_expanding(tmp_path: Path, workdir: Path) -> None:
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(rezip(ok_workbook(), {"xl/worksheets/sheet1.xml": zeros_member(300 * 1024 * 1024)}))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    result = run_cli(["inspect", str(path)], workdir, memory_mb=1500)
+    assert result.returncode == 3
+    assert "bomb.xlsx" in result.stderr and ("zip bomb" in result.stderr or "more than the limit" in result.stderr)
+
+
+def _lie_about_sizes(data: bytes, member: str, size: int) -> bytes:
+    """Patch the uncompressed size of ``member`` in the local header and the central directory."""
+    import struct
+
+    raw = bytearray(data)
+    name = member.encode()
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := raw.find(signature, start)) >= 0:
+            if raw[start + name_offset:start + name_offset + len(name)] == name:
+                struct.pack_into("<I", raw, start + size_offset, size)
+            start += 4
+    return bytes(raw)
+
+
+def test_an_xlsx_whose_directory_lies_about_sizes_is_refused(tmp_path: Path, workdir: Path) -> None:
+    """The classic bomb hides its size: the directory promises 1 KB, the member inflates to 50 MB."""
+    bomb = rezip(ok_workbook(), {"xl/worksheets/sheet1.xml": zeros_member(50 * 1024 * 1024)})
+    path = tmp_path / "liar.xlsx"
+    path.write_bytes(_lie_about_sizes(bomb, "xl/worksheets/sheet1.xml", 1024))
+    result = run_cli(["inspect", str(path)], workdir, memory_mb=1500)
+    assert result.returncode == 3, result.stderr
+    assert "liar.xlsx" in result.stderr
+
+
+def test_an_xlsx_with_a_damaged_member_is_refused(tmp_path: Path, workdir: Path) -> None:
+    """A bad CRC (a damaged download) in the sheet: found by fuzz_xlsx_reader."""
+    import struct
+
+    data = bytearray(ok_workbook())
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, crc_offset, name_offset in ((b"PK\x03\x04", 14, 30), (b"PK\x01\x02", 16, 46)):
+        start = data.find(signature)
+        while start >= 0:
+            if data[start + name_offset:start + name_offset + len(name)] == name:
+                struct.pack_into("<I", data, start + crc_offset, 0xDEADBEEF)
+            start = data.find(signature, start + 4)
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(data))
+    result = run_cli(["inspect", str(path)], workdir)
+    assert result.returncode == 3, result.stderr
+    assert "damaged.xlsx" in result.stderr
+
+
+def test_entities_in_a_worksheet_are_not_expanded(tmp_path: Path, workdir: Path) -> None:
+    laughs = "<!ENTITY a0 'lol'>" + "".join(f"<!ENTITY a{i} '{f'&a{i - 1};' * 10}'>" for i in range(1, 10))
+    sheet = (f"<?xml version='1.0'?><!DOCTYPE worksheet [{laughs}<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+             "<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><sheetData>"
+             "<row r='1'><c r='A1' t='inlineStr'><is><t>&a9;&x;</t></is></c></row></sheetData></worksheet>").encode()
+    path = tmp_path / "entities.xlsx"
+    path.write_bytes(rezip(ok_workbook(), {"xl/worksheets/sheet1.xml": sheet}))
+    result = run_cli(["inspect", "--format", "json", str(path)], workdir, memory_mb=1500)
+    assert result.returncode in (0, 3), result.stderr
+    assert "lollol" not in result.stdout and "root:" not in result.stdout
