@@ -156,3 +156,16 @@ def test_budget_against_outturn_wording(tmp_path, outturn, rate, words, expected
     disclosure = with_paragraph(tmp_path, OUTTURN.format(outturn=outturn, rate=rate, words=words))
     found = {(f.severity, f.code, f.rule) for f in validate(disclosure).findings if f.severity != "info"}
     assert found == expected
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("医疗卫生与计划生育支出（类）行政事业单位医疗（款）行政单位医疗（项）",
+     {("warning", "narrative-code-name-mismatch", "code-name")}),
+    ("卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）", set()),
+])
+def test_every_level_of_a_named_code_path(tmp_path, path, expected):
+    # 210 is 卫生健康支出 in the tables; the text names the 类 by its pre-2019 name
+    disclosure = with_paragraph(tmp_path, f"1.“{path}”2.40万元，主要用于医疗。")
+    assert any(c.code == "2101101" for c in disclosure.claims)
+    found = {(f.severity, f.code, f.rule) for f in validate(disclosure).findings if f.severity != "info"}
+    assert found == expected

@@ -485,18 +485,29 @@ def table_names(disclosure: Disclosure) -> dict[str, dict[str, list]]:
     return names
 
 
+_PATH_LEVEL = re.compile(r"([\u4e00-\u9fff()]+?)\((类|款|项)\)")
 _CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})(?!\d)\s*[“\"「]?([\u4e00-\u9fff]+)")
 
 
 def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
     """A code named in the text must carry the name the tables print for it."""
     names = table_names(disclosure)
-    for claim in disclosure.claims:
-        if claim.code and claim.code_name and claim.code in names:
-            stated = plain_name(claim.code_name)
-            if stated not in names[claim.code]:
-                yield _name_finding(claim.code, stated, names[claim.code], claim.sentence, claim.locator)
     seen: set[tuple[str, str]] = set()
+    for claim in disclosure.claims:
+        if not claim.code:
+            continue
+        stated_names: list[tuple[str, str]] = []
+        if claim.code_name:
+            stated_names.append((claim.code, plain_name(claim.code_name)))
+        for match in _PATH_LEVEL.finditer(norm_label(claim.sentence)):  # X(类)Y(款)Z(项): every level
+            length = {"类": 3, "款": 5, "项": 7}[match.group(2)]
+            if len(claim.code) >= length:
+                stated_names.append((claim.code[:length], plain_name(match.group(1))))
+        for code, stated in stated_names:
+            if code not in names or stated in names[code] or (code, stated) in seen:
+                continue
+            seen.add((code, stated))
+            yield _name_finding(code, stated, names[code], claim.sentence, claim.locator)
     classes = {c.code: c for c in recognition().functional_classes}
     for section in disclosure.sections:
         if section.key in ("glossary",):
