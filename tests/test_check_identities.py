@@ -18,7 +18,7 @@ import pytest
 import opendata
 from opendata.check import Finding, Report, identities, validate
 from opendata.errors import Locator
-from opendata.model.disclosure import Cell, Column, Disclosure, Line, LineKey, Table
+from opendata.model.disclosure import Cell, Disclosure, Line, LineKey, Table
 from opendata.model.money import Amount, Unit
 
 SAMPLE = opendata.sample_path()

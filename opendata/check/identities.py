@@ -17,8 +17,8 @@ from typing import Any, Iterator
 from ..model.disclosure import Disclosure, Line, Table
 from ..model.money import Amount
 from ..vocab import norm_label, vocab_dir
-from .quantities import Selector, cell_term, code_of, find_column, find_line, line_matches, resolve
-from .report import ERROR, INFO, WARNING, Finding
+from .quantities import Selector, cell_term, code_of, find_column, line_matches, resolve
+from .report import Finding
 from .rounding import ZERO, Term, bound_of, same_at_coarser, severity_of
 
 
@@ -431,4 +431,4 @@ def check_identities(disclosure: Disclosure, declared: Identities | None = None)
     return findings
 
 
-__all__ = ["ERROR", "WARNING", "INFO", "Identities", "Rule", "check_identities", "identities", "load_identities"]
+__all__ = ["Identities", "Rule", "check_identities", "compare", "identities", "load_identities"]
