@@ -34,6 +34,7 @@ LEVELS = {
     "functional": ((1, 3, "类", "Class"), (2, 5, "款", "Section"), (3, 7, "项", "Item")),
     "economic": ((1, 3, "类", "Class"), (2, 5, "款", "Section")),
 }
+LEVEL_LENGTHS = {scheme: {length for _, length, _, _ in levels[1:]} for scheme, levels in LEVELS.items()}
 SCHEME_NAMES = {
     "functional": ("支出功能分类科目", "Functional classification of expenditure"),
     "economic": ("部门预算支出经济分类科目", "Economic classification of departmental expenditure"),
@@ -280,13 +281,16 @@ def collect(paths: list[str]) -> int:
 
     path = vocab_dir() / "codelists" / "subclasses.csv"
     rows = {(r["scheme"], r["code"]): dict(r) for r in lists.rows("subclasses")}
+    classes = {scheme: lists.keys(f"{scheme}-classes") for scheme in LEVELS}
     added = 0
     for source in paths:
         disclosure = opendata.load(source)
         for table in disclosure.tables:
             for line in table.lines:
                 for scheme, code in (("functional", line.key.functional), ("economic", line.key.economic)):
-                    if code and len(code) > 3 and (scheme, code) not in rows:
+                    if not code or len(code) not in LEVEL_LENGTHS[scheme] or code[:3] not in classes[scheme]:
+                        continue  # a 类 is listed already; anything else is no code of this scheme
+                    if (scheme, code) not in rows:
                         rows[(scheme, code)] = {"scheme": scheme, "code": code, "name_zh": line.label, "name_en": ""}
                         added += 1
     out = io.StringIO()
