@@ -168,6 +168,15 @@ def pdf_variants() -> dict[str, bytes]:
         "truncated.pdf": good[: len(good) // 3],
         "corrupt.pdf": b"%PDF-1.7\n" + bytes((i * 37 + 11) % 256 for i in range(600)),
         "not-a-pdf.pdf": "部门预算收支总表\n".encode(),
+        # found by fuzz_pdf_reader: a page without a MediaBox, a dictionary with an odd number of items
+        "no-mediabox.pdf": good.replace(b"/MediaBox", b"/MebiaBox"),
+        "odd-dictionary.pdf": _pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            PAGE % b"<< /Font << /F1 5 0 R >> >>",
+            _stream(TEXT, b"/Filter "),
+            FONT,
+        ]),
     }
 
 

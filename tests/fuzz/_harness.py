@@ -17,8 +17,34 @@ if str(REPO) not in sys.path:
 
 
 def run(test_one_input: Callable[[bytes], None], argv: list[str] | None = None) -> None:
-    """Start libFuzzer with ``argv`` (default sys.argv): corpus dirs, -max_total_time=, -timeout= ..."""
+    """Start libFuzzer with ``argv`` (default sys.argv): corpus dirs, -max_total_time=, -timeout= ...
+
+    ``OPENDATA_FUZZ_KNOWN=text1,text2`` lets the run go on past crashes already reported: an exception
+    whose class name or traceback contains one of the texts is counted, its first input saved as
+    ``known-<n>``, and the counts printed at exit.
+    """
+    import atexit
+    import os
+
     import atheris
 
-    atheris.Setup(argv if argv is not None else sys.argv, test_one_input)
+    known = {name for name in os.environ.get("OPENDATA_FUZZ_KNOWN", "").split(",") if name}
+    counts: dict[str, int] = {}
+
+    def guarded(data: bytes) -> None:
+        try:
+            test_one_input(data)
+        except Exception as error:  # noqa: BLE001 - re-raised unless already reported
+            import traceback
+
+            text = type(error).__name__ + "\n" + traceback.format_exc()
+            match = next((k for k in sorted(known) if k in text), None)
+            if match is None:
+                raise
+            if match not in counts:
+                Path(f"known-{len(counts) + 1}").write_bytes(data)
+            counts[match] = counts.get(match, 0) + 1
+
+    atexit.register(lambda: counts and print(f"known exceptions seen: {counts}", file=sys.stderr))
+    atheris.Setup(argv if argv is not None else sys.argv, guarded if known else test_one_input)
     atheris.Fuzz()
