@@ -509,3 +509,31 @@ def test_every_identity_is_tested():
     declared = {rule.id for rule in identities().rules}
     tested = {case[0] for case in CASES} | TESTED_ELSEWHERE
     assert declared == tested, (declared - tested, tested - declared)
+
+
+def test_identities_file_is_checked_when_loaded(tmp_path):
+    from opendata.check import load_identities
+
+    bad = tmp_path / "identities.toml"
+    bad.write_text('[[equal]]\nid = "x"\nleft = "Expenditure Summary[total]"\nright = []\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a selector"):
+        load_identities(bad)
+    bad.write_text('[[equal]]\nid = "x"\nleft = "a[b]"\nright = []\n[[equal]]\nid = "x"\nleft = "a[b]"\nright = []\n',
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        load_identities(bad)
+
+
+def test_a_new_table_kind_is_a_row_of_data(sample_disclosure, tmp_path):
+    """An identity added to a copy of the file applies without code: here gov-fund = fiscal-summary's fund column."""
+    from opendata.check import load_identities
+
+    text = (Path(opendata.__file__).resolve().parent.parent / "vocab" / "identities.toml").read_text(encoding="utf-8")
+    text += ('\n[[equal]]\nid = "made-up"\nleft = "gov-fund-expenditure[total].project"\n'
+             'right = ["fiscal-summary[total:expenditure].total@gov-fund"]\n')
+    path = tmp_path / "identities.toml"
+    path.write_text(text, encoding="utf-8")
+    declared = load_identities(path)
+    assert validate(sample_disclosure, declared).errors == 0
+    changed = set_cell(sample_disclosure, "gov-fund-expenditure", 1, 6, "460.00")
+    assert "made-up" in {f.rule for f in validate(changed, declared).findings}
