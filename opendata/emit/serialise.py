@@ -188,46 +188,38 @@ def group(ordered: list[tuple[str, Triple]]) -> list[Group]:
 Nodes = dict[str, dict[str, list[Term]]]  # subject -> predicate -> objects, in any order, duplicates allowed
 
 
-_PREDICATE_NT: dict[str, str] = {}  # predicates come from the vocabulary: a small, bounded set
+class _NtCache(dict):  # type: ignore[type-arg]
+    """Term -> N-Triples text, filled on first use (``cache[term]`` is a C-level lookup on hits)."""
+
+    def __missing__(self, term: Term) -> str:
+        text = self[term] = nt_iri(term) if isinstance(term, str) else nt_term(term)
+        return text
 
 
-def _predicate_nt(iri: str) -> str:
-    text = _PREDICATE_NT.get(iri)
-    if text is None:
-        text = _PREDICATE_NT[iri] = nt_iri(iri)
-    return text
+_PREDICATE_NT = _NtCache()  # predicates come from the vocabulary: a small, bounded set
 
 
 def ordered_groups(nodes: Nodes) -> tuple[list[Group], list[str]]:
     """The groups of ``nodes`` in canonical order (the order of sorted N-Triples lines) and the
     N-Triples lines themselves. Sorting each level on its N-Triples form gives exactly the order of
     sorting whole lines, because ``>`` closes every IRI and occurs in none."""
-    cache: dict[Term, str] = {}
-    get = cache.get
+    cache = _NtCache()
+    predicate_nt = _PREDICATE_NT
     groups: list[Group] = []
     lines: list[str] = []
     append = lines.append
-    for s_nt, subject in sorted([(nt_iri(s), s) for s in nodes]):
+    for subject in sorted(nodes, key=cache.__getitem__):
+        s_nt = cache[subject]
         props = nodes[subject]
         predicates: list[tuple[str, list[Term]]] = []
-        keyed = sorted([(_predicate_nt(p), p) for p in props]) if len(props) > 1 else [(_predicate_nt(p), p) for p in props]
-        for p_nt, predicate in keyed:
+        for predicate in sorted(props, key=predicate_nt.__getitem__):
+            p_nt = predicate_nt[predicate]
             objects = props[predicate]
             if len(objects) == 1:
-                o = objects[0]
-                o_nt = get(o)
-                if o_nt is None:
-                    o_nt = cache[o] = nt_iri(o) if isinstance(o, str) else nt_term(o)
                 predicates.append((predicate, objects))
-                append(f"{s_nt} {p_nt} {o_nt} .\n")
+                append(f"{s_nt} {p_nt} {cache[objects[0]]} .\n")
                 continue
-            unique: dict[str, Term] = {}
-            for o in objects:
-                o_nt = get(o)
-                if o_nt is None:
-                    o_nt = cache[o] = nt_iri(o) if isinstance(o, str) else nt_term(o)
-                unique[o_nt] = o
-            ordered = sorted(unique.items())
+            ordered = sorted({cache[o]: o for o in objects}.items())
             predicates.append((predicate, [o for _, o in ordered]))
             for o_nt, _ in ordered:
                 append(f"{s_nt} {p_nt} {o_nt} .\n")
@@ -310,44 +302,47 @@ def _fits(term: Term, coercion: str | None) -> bool:
 
 
 def jsonld(groups: list[Group]) -> bytes:
-    """JSON-LD: the context inline, then an ``@graph`` of node objects sorted by ``@id``."""
+    """JSON-LD: the context inline, then an ``@graph`` of node objects sorted by ``@id``, one per line.
+
+    The JSON text is put together from cached pieces (each distinct value is encoded once); it is
+    what ``json.dumps`` gives for the same node with compact separators and keys in sorted order."""
     ctx = context()
     terms = ctx.terms
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    values_cache: dict[tuple[Term, str | None], object] = {}  # (term, coercion) -> JSON value
-    keys_cache: dict[str, tuple[str, str | None, str]] = {}  # predicate -> (term, coercion, fallback key)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    values: dict[tuple[Term, str | None], str] = {}  # (term, coercion) -> JSON text of the value
+    keys: dict[str, tuple[str, str | None, str, str]] = {}  # predicate -> (term key, coercion, fallback key) as JSON
     lines: list[str] = []
     for subject, predicates in groups:
-        node: dict[str, object] = {"@id": _json_iri(subject)}
-        props: dict[str, list[object]] = {}
+        head = '{"@id":' + encode(_json_iri(subject))
+        props: dict[str, list[str]] = {}
         for predicate, objects in predicates:
             if predicate == RDF_TYPE:
                 types = [_json_iri(o) if isinstance(o, str) else o.lex for o in objects]
-                node["@type"] = types[0] if len(types) == 1 else types
+                head += ',"@type":' + encode(types[0] if len(types) == 1 else types)
                 continue
-            known = keys_cache.get(predicate)
+            known = keys.get(predicate)
             if known is None:
                 term, coercion = terms.get(predicate, (None, None))
-                known = keys_cache[predicate] = (term or "", coercion, _json_iri(predicate))
-            term, coercion, fallback = known
+                known = keys[predicate] = (encode(term) if term else "", coercion, encode(_json_iri(predicate)), term or "")
+            term_json, coercion, fallback_json, term = known
             for o in objects:
                 if term and _fits(o, coercion):
-                    key, wanted = term, coercion
+                    key, wanted = term_json, coercion
                 else:
-                    key, wanted = fallback, None
-                value = values_cache.get((o, wanted))
-                if value is None:
-                    value = values_cache[(o, wanted)] = _json_value(o, wanted)
-                values = props.get(key)
-                if values is None:
-                    props[key] = [value]
+                    key, wanted = fallback_json, None
+                text = values.get((o, wanted))
+                if text is None:
+                    text = values[(o, wanted)] = encode(_json_value(o, wanted))
+                found = props.get(key)
+                if found is None:
+                    props[key] = [text]
                 else:
-                    values.append(value)
-        for key in sorted(props):
-            values = props[key]
-            node[key] = values[0] if len(values) == 1 else values
-        lines.append(dumps(node))
-    # one node object per line: readable diffs, and the C encoder (json's indent= is pure Python)
+                    found.append(text)
+        parts = [head]
+        for key in sorted(props):  # quoted keys sort as the keys do: no key has a character below the quote
+            found = props[key]
+            parts.append(f"{key}:{found[0]}" if len(found) == 1 else f"{key}:[{','.join(found)}]")
+        lines.append(",".join(parts) + "}")
     head = json.dumps(ctx.raw, ensure_ascii=False, indent=1)
     body = ",\n".join(lines)
     return f'{{"@context": {head},\n"@graph": [\n{body}\n]}}\n'.encode("utf-8")
