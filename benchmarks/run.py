@@ -72,7 +72,7 @@ TARGET_PDF_PAGES = 20.0  # pages/s per core
 _WRAPPER = textwrap.dedent(
     r"""
     import json, os, resource, subprocess, sys, time
-    cmd = json.loads(sys.argv[1]); log = sys.argv[2]
+    cmd = json.loads(sys.argv[1]); log = sys.argv[2]; limit = float(sys.argv[3]) if len(sys.argv) > 3 else 0
     page = os.sysconf("SC_PAGE_SIZE")
 
     def tree_rss(root):
@@ -101,14 +101,17 @@ _WRAPPER = textwrap.dedent(
     with open(log, "wb") as out:
         start = time.perf_counter()
         child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        peak = 0
+        peak, killed = 0, False
         while child.poll() is None:
             peak = max(peak, tree_rss(child.pid))
+            if limit and time.perf_counter() - start > limit:
+                child.kill(); child.wait(); killed = True
+                break
             time.sleep(0.05)
         wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"wall": wall, "returncode": child.returncode, "maxrss_kb": usage.ru_maxrss,
-                      "tree_peak_bytes": peak, "cpu": usage.ru_utime + usage.ru_stime}))
+                      "tree_peak_bytes": peak, "cpu": usage.ru_utime + usage.ru_stime, "killed": killed}))
     """
 )
 
@@ -121,19 +124,20 @@ class Run:
     tree_peak_mb: float
     cpu: float
     log: str
+    killed: bool = False
 
 
-def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> Run:
-    """Run ``cmd`` under a fresh wrapper process and return what it cost."""
+def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None, timeout: float = 0) -> Run:
+    """Run ``cmd`` under a fresh wrapper process and return what it cost (killed after ``timeout`` s)."""
     proc = subprocess.run(
-        [PYTHON, "-c", _WRAPPER, json.dumps(cmd), str(log)],
+        [PYTHON, "-c", _WRAPPER, json.dumps(cmd), str(log), str(timeout)],
         capture_output=True, text=True, env=env or _env(), check=True,
     )
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     return Run(
         wall=data["wall"], returncode=data["returncode"], maxrss_mb=data["maxrss_kb"] / 1024,
         tree_peak_mb=data["tree_peak_bytes"] / 2**20, cpu=data["cpu"],
-        log=log.read_text(encoding="utf-8", errors="replace"),
+        log=log.read_text(encoding="utf-8", errors="replace"), killed=data.get("killed", False),
     )
 
 
@@ -274,13 +278,10 @@ def bench_build(results: Results, work: Path, corpus: list[Path], sizes: list[in
                     break
                 measured.append(run)
                 triples = count_triples(out)
-                if attempt or n > 100:
-                    # keep the last tree of the largest N for the incremental benchmark, drop the rest
-                    keep = work / f"kept-build-{n}-j{jobs}"
-                    shutil.rmtree(keep, ignore_errors=True)
-                    out.rename(keep)
-                else:
-                    shutil.rmtree(out, ignore_errors=True)
+                # keep the last tree (baseline, incremental, query and publish use it), drop the others
+                keep = work / f"kept-build-{n}-j{jobs}"
+                shutil.rmtree(keep, ignore_errors=True)
+                out.rename(keep)
             if not measured:
                 continue
             wall = median([r.wall for r in measured])
@@ -603,14 +604,174 @@ def _summary(log: str) -> str:
 # 5. Queries and publishing (issue 6).
 
 
-def bench_query(results: Results, work: Path, corpus: list[Path], n: int) -> None:
-    reason = has_command("query")
+_QUERY_REFRESH = textwrap.dedent(
+    r"""
+    import json, sys, time
+    from opendata import queries
+    from opendata.store import refresh
+    start = time.perf_counter(); state = refresh(sys.argv[1]); cold = time.perf_counter() - start
+    print(json.dumps({"refresh": cold, "loaded": len(state.loaded), "names": [q.name for q in queries.ready_made()]}))
+    """
+)
+
+_QUERY_ONE = textwrap.dedent(
+    r"""
+    import json, statistics, sys, time
+    from opendata import queries
+    from opendata.store import open_store
+    directory, name, params, runs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+    query = queries.resolve(name)
+    for attempt in range(runs + 1):  # the first run warms the caches and is not counted (unless alone)
+        start = time.perf_counter()
+        with open_store(directory) as store:
+            rows = len(store.query(query, params).rows)
+        print(json.dumps({"attempt": attempt, "seconds": time.perf_counter() - start, "rows": rows}), flush=True)
+    """
+)
+
+_QUERY_RDFLIB = textwrap.dedent(
+    r"""
+    import json, sys, time
+    from pathlib import Path
+    from rdflib import Dataset, URIRef
+    from opendata import queries
+    from opendata.store import graph_of, packages, vocabulary_graph, vocabulary_ntriples
+    directory, params = Path(sys.argv[1]), json.loads(sys.argv[2])
+    start = time.perf_counter()
+    ds = Dataset(default_union=True)
+    ds.graph(URIRef(vocabulary_graph())).parse(data=vocabulary_ntriples().decode("utf-8"), format="nt")
+    for package in packages(directory):
+        ds.graph(URIRef(graph_of(package.path))).parse(str(package.path), format="nt")
+    out = {"load": time.perf_counter() - start, "triples": len(ds), "queries": {}}
+    print(json.dumps(out), flush=True)
+    for query in queries.ready_made():
+        text = queries.bind(query, params.get(query.name, {}))
+        start = time.perf_counter()
+        rows = len(list(ds.query(text)))
+        print(json.dumps({"query": query.name, "seconds": time.perf_counter() - start, "rows": rows}), flush=True)
+    """
+)
+
+
+def _query_params(corpus: list[Path]) -> dict[str, dict[str, str]]:
+    """Values for the required parameters of the ready-made queries (a department of the corpus)."""
+    department = ""
+    for line in corpus[0].read_text(encoding="utf-8").splitlines():
+        code, _, name = line.partition(" ")
+        if code.isdigit() and name.startswith(synth.SYNTH_PREFIX):
+            department = name.strip()
+            break
+    from opendata import queries
+
+    params: dict[str, dict[str, str]] = {}
+    for query in queries.ready_made():
+        values = {}
+        for parameter in query.parameters:
+            if not parameter.required:
+                continue
+            if parameter.name == "code":
+                values["code"] = "208"  # 社会保障和就业支出: in every synthetic disclosure
+            elif parameter.name == "department":
+                values["department"] = department
+            else:
+                values[parameter.name] = ""
+        params[query.name] = values
+    return params
+
+
+def bench_query(results: Results, work: Path, corpus: list[Path], n: int, rdflib_n: int, runs: int,
+                rdflib_limit: float, query_limit: float) -> None:
+    """Ready-made queries over the on-disk store of N packages, and rdflib on the same data."""
+    reason = has_module("opendata.store", "open_store") or has_module("opendata.queries", "ready_made")
     if reason:
-        results.add(what=f"opendata query, ready-made queries, N={n}", kind="query",
-                    value=f"not yet measured: {reason}")
+        results.add(what=f"ready-made queries, N={n}", kind="query", value=f"not yet measured: {reason}")
         return
-    results.add(what=f"opendata query, ready-made queries, N={n}", kind="query",
-                value="not yet measured: `opendata query` exists but this benchmark does not drive it yet")
+    timings: dict[int, dict[str, Any]] = {}
+    for size in sorted({n, rdflib_n} - {0}):
+        out = work / f"kept-build-{size}-j2"
+        if not out.is_dir():
+            out = work / f"query-{size}"
+            subprocess.run(build_command(corpus[:size], out, 2), env=_env(), capture_output=True)
+        params = _query_params(corpus)
+        run = measure([PYTHON, "-c", _QUERY_REFRESH, str(out)], work / f"query-refresh-{size}.log")
+        try:
+            data = json.loads(run.log.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            results.add(what=f"ready-made queries, N={size}", kind="query", value="failed", detail=run.log[-1500:])
+            return
+        data["queries"] = {}
+        for name in data["names"]:
+            one = measure([PYTHON, "-c", _QUERY_ONE, str(out), name, json.dumps(params.get(name, {})), str(runs)],
+                          work / f"query-{size}-{name}.log", timeout=query_limit)
+            attempts = [json.loads(line) for line in one.log.splitlines() if line.startswith("{")]
+            counted = attempts[1:] or attempts
+            if counted:
+                data["queries"][name] = {"seconds": median([a["seconds"] for a in counted]), "rows": counted[-1]["rows"],
+                                         "killed": one.killed and not attempts[1:]}
+            else:
+                data["queries"][name] = {"seconds": None, "rows": 0, "killed": True}
+        timings[size] = data
+        triples = count_triples(out)
+        results.add(what=f"embedded store: first load of N={size} ({triples:,} triples, pyoxigraph bulk load)",
+                    kind="query", n=size, value=data["refresh"], unit="s", maxrss_mb=run.maxrss_mb,
+                    detail=f"{triples / data['refresh']:,.0f} triples/s; peak RSS {run.maxrss_mb:.0f} MB")
+    for name, item in timings[n]["queries"].items():
+        what = f"query {name}, N={n} (open the on-disk store, check freshness, run; in process)"
+        if item["seconds"] is None:
+            results.add(what=what, kind="query", n=n, value=f"did not finish within {query_limit:g} s", target=TARGET_QUERY_S,
+                        lower_is_better=True)
+            continue
+        results.add(what=what, kind="query", n=n, value=item["seconds"], unit="s", target=TARGET_QUERY_S,
+                    lower_is_better=True, detail=f"{item['rows']} rows" + (" (one run: the repeats hit the time limit)"
+                                                                           if item.get("killed") else ""))
+    cli = has_command("query")
+    if cli is None:
+        out = work / f"kept-build-{n}-j2"
+        for name in list(timings[n]["queries"]) if runs > 1 else list(timings[n]["queries"])[:2]:
+            params = _query_params(corpus).get(name, {})
+            args = [a for k, v in params.items() for a in ("--param", f"{k}={v}")]
+            samples = [measure([PYTHON, "-m", "opendata", "query", name, *args, "--dir", str(out), "--format", "csv"],
+                               work / f"query-cli-{name}.log").wall for _ in range(runs)]
+            results.add(what=f"`opendata query {name}`, N={n}, fresh process", kind="query", n=n,
+                        value=median(samples), unit="s", target=TARGET_QUERY_S, lower_is_better=True)
+    # rdflib on the same data (N = rdflib_n: rdflib cannot hold the larger corpus in this run's budget)
+    out = work / f"kept-build-{rdflib_n}-j2"
+    if not out.is_dir():
+        out = work / f"query-{rdflib_n}"
+    log = work / f"rdflib-{rdflib_n}.log"
+    if not rdflib_n:
+        results.add(what="rdflib SPARQL on the same data", kind="query", value="not measured in the smoke run")
+        return
+    run = measure([PYTHON, "-c", _QUERY_RDFLIB, str(out), json.dumps(_query_params(corpus))], log, timeout=rdflib_limit)
+    lines = [json.loads(line) for line in run.log.splitlines() if line.startswith("{")]
+    if not lines:
+        results.add(what=f"rdflib SPARQL, N={rdflib_n}", kind="query", value="failed", detail=run.log[-1500:])
+        return
+    results.add(what=f"rdflib: load N={rdflib_n} into a Dataset ({lines[0]['triples']:,} triples)", kind="query",
+                n=rdflib_n, value=lines[0]["load"], unit="s", maxrss_mb=run.maxrss_mb,
+                detail=f"peak RSS {run.maxrss_mb:.0f} MB")
+    ours = timings[rdflib_n]["queries"]
+    finished = {item["query"] for item in lines[1:]}
+    spent = lines[0]["load"] + sum(item["seconds"] for item in lines[1:])
+    unfinished = [name for name in ours if name not in finished]
+    if unfinished:
+        # the first unfinished query ran for the rest of the time limit; the others never started
+        bound = max(0.0, rdflib_limit - spent - 5)
+        mine = ours[unfinished[0]]["seconds"] or float("nan")
+        results.add(what=f"query {unfinished[0]}: rdflib / opendata, N={rdflib_n}", kind="ratio", n=rdflib_n,
+                    value=bound / mine, unit="× faster (lower bound)", target=TARGET_QUERY_RATIO,
+                    detail=f"rdflib did not finish within {bound:.0f} s (stopped at the {rdflib_limit:g} s limit); "
+                    f"opendata {mine:.3f} s")
+        if unfinished[1:]:
+            results.notes.append("rdflib never reached these queries within its time limit: " + ", ".join(unfinished[1:]) + ".")
+    for item in lines[1:]:
+        mine = ours.get(item["query"], {}).get("seconds")
+        if not mine:
+            continue
+        results.add(what=f"query {item['query']}: rdflib / opendata, N={rdflib_n}", kind="ratio", n=rdflib_n,
+                    value=item["seconds"] / mine, unit="× faster", target=TARGET_QUERY_RATIO,
+                    detail=f"rdflib {item['seconds']:.2f} s ({item['rows']} rows), opendata {mine:.3f} s "
+                    f"({ours[item['query']]['rows']} rows)")
 
 
 def _free_port() -> int:
@@ -701,7 +862,7 @@ def bench_publish(results: Results, work: Path, corpus: list[Path], n: int) -> N
         return
     server = OxigraphServer(work / "oxigraph-publish")
     try:
-        run = measure([PYTHON, "-m", "opendata", "publish", str(out), "--endpoint", server.url],
+        run = measure([PYTHON, "-m", "opendata", "publish", str(out), "--endpoint", f"{server.url}/store"],
                       work / "publish.log")
         stored = server.count() if run.returncode == 0 else 0
     finally:
@@ -767,6 +928,8 @@ def bench_pdf(results: Results, runs: int, smoke: bool = False) -> None:
 
 def verdict(row: dict[str, Any]) -> str:
     target, value = row.get("target"), row.get("value")
+    if target is not None and str(value).startswith("did not finish"):
+        return "**missed**"
     if target is None or not isinstance(value, (int, float)):
         return ""
     ok = value <= target if row.get("lower_is_better") else value >= target
@@ -855,6 +1018,9 @@ def _targets(results: Results) -> list[str]:
         if r.get("target") is not None and isinstance(r.get("value"), (int, float)):
             rows.append(f"| {r['what']}: {'≤' if r.get('lower_is_better') else '≥'} {r['target']:g} | "
                         f"{r['value']:,.2f} {r.get('unit', '')} | {verdict(r)} |")
+        elif r.get("target") is not None and verdict(r):
+            rows.append(f"| {r['what']}: {'≤' if r.get('lower_is_better') else '≥'} {r['target']:g} | {r['value']} | "
+                        f"{verdict(r)} |")
         elif r.get("kind") in ("query", "publish", "pdf", "baseline", "incremental") and not isinstance(r.get("value"), (int, float)):
             rows.append(f"| {r['what']} | {r['value']} | not measured |")
     return rows
@@ -903,9 +1069,12 @@ def main(argv: list[str] | None = None) -> int:
             sizes = [10, 100, 1000]
             runs = {(10, 1): 5, (10, 2): 5, (100, 1): 3, (100, 2): 3, (1000, 1): 1, (1000, 2): 2}
             baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 100, 50, 1000, 1000, 30, 3
+            rdflib_n, rdflib_limit, stage_n, query_limit = 10, 300.0, 30, 60.0
         else:
             sizes, runs = [10], {(10, 1): 1, (10, 2): 1}
-            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 10, 10, 10, 10, 10, 1
+            # the smoke run proves every code path works, as cheaply as it can (it runs in CI)
+            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 3, 3, 10, 10, 2, 1
+            rdflib_n, rdflib_limit, stage_n, query_limit = 0, 0.0, 2, 10.0
         biggest = max(sizes)
         print(f"generating {biggest} synthetic disclosures into {work / 'corpus'}", file=sys.stderr, flush=True)
         corpus = synth.write_corpus(work / "corpus", biggest, args.seed)
@@ -925,16 +1094,19 @@ def main(argv: list[str] | None = None) -> int:
                     f"N = 10,000: estimated {estimate / 60:.1f} min for -j 2 alone (from N = 1,000), more than the "
                     f"{min(600, max(0, remaining)) / 60:.1f} min left for it in the {args.budget_minutes:g}-minute budget"
                 )
+        for big in (1000, 10_000):
+            if big > baseline_n:
+                shutil.rmtree(work / f"kept-build-{big}-j1", ignore_errors=True)  # gigabytes, not needed further
         print("baseline:", file=sys.stderr, flush=True)
         bench_baseline(results, work, corpus, baseline_n, walls)
         print("RDF emission:", file=sys.stderr, flush=True)
         bench_emission(results, work, corpus, emission_n, repeat)
         print("stages:", file=sys.stderr, flush=True)
-        bench_stages(results, corpus, 30 if args.full else 5, repeat)
+        bench_stages(results, corpus, stage_n, repeat)
         print("incremental:", file=sys.stderr, flush=True)
         bench_incremental(results, work, corpus, incremental_n, repeat)
         print("query and publish:", file=sys.stderr, flush=True)
-        bench_query(results, work, corpus, query_n)
+        bench_query(results, work, corpus, query_n, rdflib_n, repeat, rdflib_limit, query_limit)
         bench_publish(results, work, corpus, publish_n)
         print("PDF:", file=sys.stderr, flush=True)
         bench_pdf(results, repeat, smoke=not args.full)

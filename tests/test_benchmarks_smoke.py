@@ -300,7 +300,7 @@ def test_smoke_benchmark_runs_and_never_writes_benchmarks_md(tmp_path: Path) -> 
         assert isinstance(value, float) and value > 0 or str(value).startswith("not yet measured")
         if isinstance(value, float):
             assert row["triples"] > 0 and row["maxrss_mb"] > 0
-    assert any(what.startswith("baseline pipeline N=10") for what in rows)
+    assert any(what.startswith("baseline pipeline N=") for what in rows)
     assert any(what.startswith("raw N-Triples floor") or "emission" in what for what in rows)
     assert any(what.startswith("incremental rebuild") for what in rows)
     assert "| N | -j |" in (work / "results.md").read_text(encoding="utf-8") or not any(
