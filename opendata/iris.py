@@ -66,13 +66,11 @@ class Templates:
 
 
 def fill(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with its placeholders replaced; an optional ``[...]`` part is dropped when a
+    placeholder inside it has no value, a missing required value is a ``KeyError``."""
     out: list[str] = []
-    for part in _compiled(template):
-        if isinstance(part, str):
-            out.append(part)
-            continue
-        optional, pieces = part
-        if optional and any(values.get(name) is None for kind, name in pieces if kind):
+    for optional, pieces in _compiled(template):
+        if optional and any(values.get(text) is None for is_placeholder, text in pieces if is_placeholder):
             continue
         for is_placeholder, text in pieces:
             if not is_placeholder:
@@ -85,13 +83,14 @@ def fill(template: str, values: Mapping[str, object]) -> str:
     return "".join(out)
 
 
-_Piece = tuple[bool, str]  # (is a placeholder, text or placeholder name)
+_Piece = tuple[bool, str]  # (is a placeholder, fixed text or placeholder name)
+_Part = tuple[bool, tuple[_Piece, ...]]  # (optional, pieces)
 
 
 @cache
-def _compiled(template: str) -> tuple[str | tuple[bool, tuple[_Piece, ...]], ...]:
-    """A template split into fixed text and (optional?, pieces) groups, parsed once."""
-    parts: list[str | tuple[bool, tuple[_Piece, ...]]] = []
+def _compiled(template: str) -> tuple[_Part, ...]:
+    """A template split into fixed and optional parts, parsed once."""
+    parts: list[_Part] = []
     position = 0
     for match in _OPTIONAL.finditer(template):
         if match.start() > position:

@@ -369,3 +369,16 @@ def test_render_and_the_triple_list_path_agree(sample: opendata.Disclosure, file
     ordered = serialise.sort_triples(rdf.triples(sample))
     assert serialise.ntriples(ordered) == files.ntriples
     assert serialise.jsonld(serialise.group(ordered)) == files.jsonld
+
+
+def test_templates_fill_optional_parts_and_refuse_missing_values() -> None:
+    t = iris.templates()
+    values = dict(dataset="https://x.org/d", table="t", line="l 1", measure="m")
+    assert t.fill("observation", **values, fund=None, side=None) == "https://x.org/d/obs/t/l%201/m"
+    assert t.fill("observation", **values, fund="gov-fund", side="expenditure") == "https://x.org/d/obs/t/l%201/m/gov-fund/expenditure"
+    with pytest.raises(KeyError):
+        t.fill("observation", dataset="https://x.org/d", table="t", line="l")
+    # every data IRI hangs below the base (directly or through its parent), or is a known external one
+    for name, template in t.data.items():
+        assert template.startswith(("{base}/", "{dataset}/", "{project}/", "{indicator}/", "{procurement}/", "{of}/",
+                                    "http://reference.data.gov.uk/")), name
