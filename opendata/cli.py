@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.markup import escape
 from rich.text import Text
 
 from . import __version__, load, sample_path
@@ -23,7 +24,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail_unreadable(error: UnreadableInput) -> None:
-    _console(stderr=True).print(f"[bold red]error:[/] unreadable input: {error}", markup=True)
+    _console(stderr=True).print(f"[bold red]error:[/] unreadable input: {escape(str(error))}", markup=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -205,7 +206,7 @@ def validate(sources: tuple[Path, ...], fmt: str, strict: bool) -> None:
         try:
             reports.append(check_disclosure(load(path)))
         except UnreadableInput as error:
-            _console(stderr=True).print(f"[bold red]error:[/] unreadable input: {error}", markup=True)
+            _console(stderr=True).print(f"[bold red]error:[/] unreadable input: {escape(str(error))}", markup=True)
             unreadable = True
     if fmt == "json":
         click.echo(json.dumps({"reports": [r.to_data() for r in reports]}, ensure_ascii=False, indent=1))
