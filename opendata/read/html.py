@@ -114,6 +114,20 @@ def _declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
+
+
+def _refuse_depth(log, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a page whose elements nest past the parser's limit (they would be dropped silently)."""
+    for entry in log:
+        match = _DEPTH.search(entry.message or "")
+        if match:
+            raise UnreadableInput(
+                f"elements nested deeper than {match.group(1)} levels (the rest of the page cannot be read)",
+                Locator(name, line=entry.line or 1),
+            )
+
+
 def read_html(data: bytes, name: str) -> SourceDocument:
     """Read an HTML page into a ``SourceDocument`` (tables as grids, text blocks as lines)."""
     from lxml import etree, html
@@ -138,7 +152,10 @@ def read_html(data: bytes, name: str) -> SourceDocument:
             parser = html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True)
             root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        _refuse_depth(getattr(error, "error_log", None) or (), name)
         raise UnreadableInput(f"not readable as HTML ({error})", Locator(name, line=1)) from None
+    # libxml2 drops what lies deeper than its nesting limit: refuse rather than read a part
+    _refuse_depth(parser.error_log, name)
     lines: list[SourceLine] = []
 
     def emit(cells: list[str]) -> None:

@@ -5,8 +5,14 @@ pdfplumber's table finder) gives one ``SourceLine`` per grid row, its cells in c
 cell the words whose centre lies inside it, joined in reading order: a name wrapped over two lines
 and numbers printed a little higher or lower than their label land in the right cell. A table
 printed as two halves side by side (the same header twice) gives the rows of its left half, then
-those of its right half. Text outside tables is grouped into lines by vertical overlap (numbers set
-in another font sit a few points off the baseline) and split into cells at wide gaps.
+those of its right half (after the left half's last page when it runs over several). A grid row
+holding both the 类/款/项 header cells and the 合计 figures is split in two. A continuation page
+whose few rows merge cells (a lone 合计 row) is put back on the grid of the table it continues.
+
+Text outside tables is grouped into lines by vertical overlap (numbers set in another font sit a
+few points off the baseline) and split into cells at wide gaps; lines wrapped by the layout are
+joined back into paragraphs (a paragraph starts indented or with a heading number), so that no
+sentence or figure is cut by a line end.
 
 Page numbers (a line holding only a number, or ``- 3 -``, ``第3页``) at the top or bottom of a
 page are left out. A page without any text layer is listed in ``SourceDocument.blank_pages`` so that
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -334,6 +341,21 @@ def _ordered(text_rows: list[_Row], table_rows: list[_Row]) -> list[_Row]:
     return result
 
 
+# pdfminer warns through logging about damaged files (a missing MediaBox …); the reader reports
+# what matters as UnreadableInput, so those warnings must not reach stderr through logging's
+# last-resort handler. An application that configures logging still receives them.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
+
+def _close(resource: Any) -> None:
+    """Close a pdfplumber page or document; a damaged file can fail again while closing, and
+    that second failure must not replace the ``UnreadableInput`` already raised (or the result)."""
+    try:
+        resource.close()
+    except Exception:  # noqa: BLE001 - nothing left to report about a file being closed
+        pass
+
+
 def read_pdf(data: bytes, name: str) -> SourceDocument:
     """Read a PDF into a ``SourceDocument``: one line per table row or text line, pages numbered."""
     try:
@@ -358,7 +380,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfminer raises many types for damaged files
         raise refuse(error, 1) from None
-    with pdf:
+    try:
         try:
             pages = pdf.pages
         except Exception as error:
@@ -378,7 +400,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
             except Exception as error:
                 raise refuse(error, number, "corrupt PDF page") from None
             finally:
-                page.close()
+                _close(page)
             if not rows:
                 blank.append(number)
                 continue
@@ -391,6 +413,8 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
                 lines.append(SourceLine(row.cells, len(lines) + 1, number))
         flush()
         page_count = len(pages)
+    finally:
+        _close(pdf)
     if not lines:
         raise UnreadableInput("scanned PDF without a text layer", Locator(name, page=1))
     return SourceDocument(

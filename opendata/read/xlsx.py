@@ -14,6 +14,7 @@ import datetime as _dt
 import hashlib
 import io
 import zipfile
+import zlib
 from decimal import Decimal
 
 from ..errors import Locator, UnreadableInput
@@ -24,6 +25,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed for any one member
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 2_000
+CHUNK = 1024 * 1024
 
 
 def _check_zip(data: bytes, name: str) -> bool:
@@ -54,11 +56,32 @@ def _check_zip(data: bytes, name: str) -> bool:
             )
         if "[Content_Types].xml" not in {member.filename for member in members}:
             raise UnreadableInput("a zip file but not an XLSX workbook (no [Content_Types].xml)", Locator(name))
-        return any(
-            b"<mergeCell " in archive.read(member)
-            for member in members
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-        )
+        # the directory may lie: inflate every member in bounded chunks and count what comes out
+        merged = False
+        inflated = 0
+        for member in members:
+            sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+            size = 0
+            tail = b""
+            try:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK):
+                        size += len(chunk)
+                        inflated += len(chunk)
+                        if size > member.file_size or inflated > MAX_UNCOMPRESSED:
+                            raise UnreadableInput(
+                                f"member {member.filename!r} inflates beyond the {member.file_size} bytes its "
+                                "directory entry declares (a zip bomb?)",
+                                Locator(name),
+                            )
+                        if sheet and not merged:
+                            merged = b"<mergeCell " in tail + chunk
+                            tail = chunk[-32:]
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+                raise UnreadableInput(
+                    f"damaged XLSX member {member.filename!r} ({type(error).__name__}: {error})", Locator(name)
+                ) from None
+        return merged
 
 
 def _cell_text(value: object) -> str:
@@ -89,7 +112,7 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
         # read-only unless there are merged ranges, which only a fully loaded sheet knows; the zip
         # check above bounds what loading can cost
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=not merged_cells, data_only=True)
-    except Exception as error:  # openpyxl raises many types for damaged workbooks
+    except Exception as error:  # openpyxl (and zipfile below it) raise many types for damaged workbooks
         raise UnreadableInput(f"not a readable XLSX workbook ({type(error).__name__}: {error})", Locator(name)) from None
     lines: list[SourceLine] = []
     try:
@@ -116,6 +139,10 @@ def read_xlsx(data: bytes, name: str) -> SourceDocument:
                 if any(cells):
                     lines.append(SourceLine(tuple(cells), len(lines) + 1, sheet_number))
         sheets = len(workbook.worksheets)
+    except UnreadableInput:
+        raise
+    except Exception as error:  # read-only sheets are parsed lazily: damage shows up here
+        raise UnreadableInput(f"not a readable XLSX workbook ({type(error).__name__}: {error})", Locator(name)) from None
     finally:
         workbook.close()
     if not lines:

@@ -67,7 +67,7 @@ def recognise(document: SourceDocument) -> Disclosure:
     for page in document.blank_pages:
         context.note(
             "page-without-text",
-            f"page {page} has no text layer (it is an image): its figures cannot be read",
+            f"page {page} has no text layer: anything printed on it as an image (a scan) cannot be read",
             Locator(document.name, page=page),
         )
     blocks = segment(document.lines)
