@@ -21,9 +21,8 @@ def run(test_one_input: Callable[[bytes], None], argv: list[str] | None = None) 
 
     ``OPENDATA_FUZZ_KNOWN=text1,text2`` lets the run go on past crashes already reported: an exception
     whose class name or traceback contains one of the texts is counted, its first input saved as
-    ``known-<n>``, and the counts printed at exit.
+    ``known-<n>``, and the counts kept in ``known-counts.txt``.
     """
-    import atexit
     import os
 
     import atheris
@@ -44,7 +43,7 @@ def run(test_one_input: Callable[[bytes], None], argv: list[str] | None = None) 
             if match not in counts:
                 Path(f"known-{len(counts) + 1}").write_bytes(data)
             counts[match] = counts.get(match, 0) + 1
+            Path("known-counts.txt").write_text(repr(counts))  # libFuzzer ends with _exit: no atexit
 
-    atexit.register(lambda: counts and print(f"known exceptions seen: {counts}", file=sys.stderr))
     atheris.Setup(argv if argv is not None else sys.argv, guarded if known else test_one_input)
     atheris.Fuzz()
