@@ -181,3 +181,20 @@ def test_query_parameters_cannot_inject_sparql(queried: tuple, tmp_path: Path, q
         assert _rows(result) == [], "an injected value matched something"
     after = run_cli(["query", "totals-by-function", "--dir", str(queried), "--format", "json"], tmp_path)
     assert _rows(after) == baseline, "the store changed"
+
+
+def test_build_refuses_a_device_instead_of_reading_it_forever(tmp_path: Path) -> None:
+    """`opendata build /dev/zero` must say the source is unreadable, not read until memory runs out."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1500 * 1024 * 1024, 1500 * 1024 * 1024))
+
+    try:
+        result = subprocess.run([sys.executable, "-m", "opendata", "build", "--no-fsync", "--out", str(tmp_path / "out"),
+                                 "/dev/zero"], capture_output=True, text=True, timeout=TIME_BOUND, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`opendata build /dev/zero` did not finish within {TIME_BOUND} s")
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 3, result.stderr
+    assert "zero" in result.stderr
