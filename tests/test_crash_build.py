@@ -35,12 +35,13 @@ def variants(folder: Path, codes: list[str]) -> Path:
 
 
 def files(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` (relative paths) but the lock and the manifest (which
-    records modification times); the manifest is checked on its own."""
+    """SHA-256 of every file under ``root`` (relative paths) but the lock and the manifest records (which
+    hold modification times); those are checked on their own."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name not in (".opendata.lock", ".opendata-manifest.json")
+        and ".opendata-manifest" not in p.relative_to(root).parts
     }
 
 
@@ -100,9 +101,9 @@ def check_whole(out: Path, old: dict[str, str], new: dict[str, str], packages: l
     for name in ("catalog.ttl", "catalog.jsonld", "index.html"):
         if name in current:
             assert current[name] in (old.get(name), new.get(name)), f"{name} is neither the old nor the new file"
-    manifest = out / ".opendata-manifest.json"
-    if manifest.exists():
-        json.loads(manifest.read_text(encoding="utf-8"))
+    for record in [out / ".opendata-manifest.json", *(out / ".opendata-manifest").glob("*.json")]:
+        if record.exists():  # a record of the incremental build is whole JSON, or absent
+            json.loads(record.read_text(encoding="utf-8"))
     for name in current:
         top = name.split("/")[0]
         assert top in packages or top in old or top in new or top.startswith((".tmp-", ".old-")), f"stray {name}"
