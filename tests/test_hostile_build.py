@@ -198,3 +198,27 @@ def test_build_refuses_a_device_instead_of_reading_it_forever(tmp_path: Path) ->
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 3, result.stderr
     assert "zero" in result.stderr
+
+
+@pytest.mark.parametrize("prune", [False, True], ids=["plain", "prune"])
+def test_a_source_that_turns_unreadable_keeps_its_published_package(tmp_path: Path, prune: bool) -> None:
+    """Yesterday's download built; today's copy of the same file is truncated. The build says so (exit 3)
+    and the package built yesterday stays as it was, in its folder and in the catalogue."""
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "dept.txt").write_bytes((CORPUS / "ok.txt").read_bytes())
+    out = tmp_path / "out"
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    assert run_cli(["build", "--no-fsync", "--allow-errors", "--out", str(out), str(sources)], workdir).returncode == 0
+    before = snapshot(out)
+    (sources / "dept.txt").write_bytes((CORPUS / "cut-mid-row.txt").read_bytes())
+    args = ["build", "--no-fsync", "--allow-errors", *(["--prune"] if prune else []), "--out", str(out), str(sources)]
+    result = run_cli(args, workdir)
+    assert result.returncode == 3 and "dept.txt, line 15" in result.stderr
+    after = snapshot(out)
+    package = next(name for name in before if "/" not in name and before[name] == "dir" and not name.startswith("."))
+    assert {k: v for k, v in after.items() if k.startswith(package)} == {
+        k: v for k, v in before.items() if k.startswith(package)}, "the package built before was changed or removed"
+    for name in ("catalog.ttl", "catalog.jsonld", "index.html"):
+        assert after[name] == before[name], f"{name} dropped the package whose new source was unreadable"
