@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -244,8 +245,8 @@ def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
         if names != set(files):
             return False
         for name, (size, mtime_ns) in files.items():
-            stat = os.stat(folder / name)
-            if stat.st_size != size or stat.st_mtime_ns != mtime_ns:
+            info = os.stat(folder / name)
+            if info.st_size != size or info.st_mtime_ns != mtime_ns:
                 return False
     except OSError:
         return False
@@ -283,6 +284,22 @@ def render_package(disclosure: Any, options: BuildOptions) -> tuple[Any, dict[st
     return disclosure, files, errors, warnings
 
 
+def _read_source(path: Path) -> bytes:
+    """The bytes of a source, bounded like ``read_path``: no devices, nothing over ``MAX_BYTES``."""
+    from .read import MAX_BYTES
+
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISFIFO(status.st_mode):
+        raise UnreadableInput("not a regular file (a device, socket or directory)", Locator(path.name))
+    if status.st_size > MAX_BYTES:
+        raise UnreadableInput(f"file is {status.st_size} bytes, more than the limit of {MAX_BYTES}", Locator(path.name))
+    with path.open("rb") as handle:  # bounded: a pipe has no size to check beforehand
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise UnreadableInput(f"more than the limit of {MAX_BYTES} bytes", Locator(path.name))
+    return data
+
+
 def _make(task: _Task) -> _Made:
     """Worker: one source to its package files, or ``unchanged`` when the manifest says so."""
     from .emit.catalog import entry_of
@@ -290,7 +307,9 @@ def _make(task: _Task) -> _Made:
     path = Path(task.path)
     name = path.name
     try:
-        data = path.read_bytes()
+        data = _read_source(path)
+    except UnreadableInput as error:
+        return _Made(task.path, "unreadable", message=str(error))
     except OSError as error:
         return _Made(task.path, "unreadable", message=str(UnreadableInput(error.strerror or str(error), Locator(name))))
     key = _key(name, hashlib.sha256(data).hexdigest(), task.options)
