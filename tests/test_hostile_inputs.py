@@ -384,3 +384,12 @@ def test_entities_in_a_worksheet_are_not_expanded(tmp_path: Path, workdir: Path)
     result = run_cli(["inspect", "--format", "json", str(path)], workdir, memory_mb=1500)
     assert result.returncode in (0, 3), result.stderr
     assert "lollol" not in result.stdout and "root:" not in result.stdout
+
+
+def test_an_xlsx_missing_its_first_bytes_is_refused(tmp_path: Path, workdir: Path) -> None:
+    """A download that lost its start: the zip directory points before the file (found by fuzz_xlsx_reader)."""
+    path = tmp_path / "headless.xlsx"
+    path.write_bytes(ok_workbook()[200:])
+    result = run_cli(["inspect", str(path)], workdir)
+    assert result.returncode == 3, result.stderr
+    assert "headless.xlsx" in result.stderr
