@@ -119,7 +119,7 @@ def build(sources: tuple[Path, ...], out: Path, check: bool, issued: str | None,
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .build import BuildOptions, build as run_build
+    from .build import BuildOptions, build as run_build, expand_sources
     from .config import discover, load_file
     from .errors import BuildLocked, ConfigError
 
@@ -139,7 +139,8 @@ def build(sources: tuple[Path, ...], out: Path, check: bool, issued: str | None,
         if show_bar:
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err, transient=True) as bar:
-                task = bar.add_task("checking" if check else "building", total=None)
+                total = len(expand_sources(paths, exclude=[out]))
+                task = bar.add_task("checking" if check else "building", total=total)
                 result = run_build(paths, out, options, progress=lambda _: bar.advance(task))
         else:
             result = run_build(paths, out, options)
