@@ -36,8 +36,9 @@ def _check_zip(data: bytes, name: str) -> bool:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise UnreadableInput(f"not a readable XLSX file ({error})", Locator(name)) from None
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as error:
+        # a file missing its first bytes makes zipfile seek before the start (ValueError)
+        raise UnreadableInput(f"not a readable XLSX file ({type(error).__name__}: {error})", Locator(name)) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
@@ -77,7 +78,7 @@ def _check_zip(data: bytes, name: str) -> bool:
                         if sheet and not merged:
                             merged = b"<mergeCell " in tail + chunk
                             tail = chunk[-32:]
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
                 raise UnreadableInput(
                     f"damaged XLSX member {member.filename!r} ({type(error).__name__}: {error})", Locator(name)
                 ) from None
