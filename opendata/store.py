@@ -67,14 +67,17 @@ def vocabulary_files() -> list[Path]:
 
 
 def vocabulary_ntriples() -> bytes:
-    """The vocabulary graph as one N-Triples document (sorted lines: the same files give the same bytes)."""
+    """The vocabulary graph as one N-Triples document: blank nodes canonically labelled, lines sorted,
+    so the same files give the same bytes."""
     import pyoxigraph as ox
 
-    lines: set[str] = set()
+    dataset = ox.Dataset()
     for path in vocabulary_files():
         with path.open("rb") as handle:
             for triple in ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri()):
-                lines.add(f"{triple.subject} {triple.predicate} {triple.object} .\n")
+                dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)  # blank node labels from content (RDFC-1.0)
+    lines = {f"{q.subject} {q.predicate} {q.object} .\n" for q in dataset}
     return "".join(sorted(lines)).encode("utf-8")
 
 
