@@ -376,8 +376,15 @@ def bench_baseline(results: Results, work: Path, corpus: list[Path], n: int, our
     )
     for jobs in (1, 2):
         if (n, jobs) in ours:
-            results.add(what=f"opendata build -j {jobs} vs baseline, N={n}", kind="ratio", n=n, jobs=jobs,
+            results.add(what=f"opendata build -j {jobs} vs baseline, N={n} (same sources)", kind="ratio", n=n, jobs=jobs,
                         value=wall / ours[(n, jobs)], unit="× faster", target=TARGET_BASELINE)
+    # the baseline costs the same per disclosure at any N (no start-up to amortise): compare per-disclosure
+    # rates with our largest N too, where our process start-up is amortised
+    largest = max((size for size, jobs in ours if jobs == 2 and size > n), default=None)
+    if largest is not None:
+        results.add(what=f"opendata build -j 2 at N={largest:,} vs baseline (per-disclosure rates)", kind="ratio",
+                    n=largest, jobs=2, value=(largest / ours[(largest, 2)]) / (n / wall), unit="× faster",
+                    target=TARGET_BASELINE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,13 +446,14 @@ def bench_emission(results: Results, work: Path, corpus: list[Path], n: int, run
     for name, fn in (("floor", floor), ("all", ours_all), ("nt", ours_nt)):
         samples = []
         for _ in range(runs):
-            start = time.perf_counter()
+            # CPU time of this one process: other work on the shared machine does not count
+            start = time.process_time()
             fn()
-            samples.append(time.perf_counter() - start)
+            samples.append(time.process_time() - start)
         timings[name] = median(samples)
     results.add(what=f"raw N-Triples floor N={n}", kind="emission", n=n, value=total / timings["floor"],
                 unit="triples/s", wall=timings["floor"], triples=total,
-                detail=f"{timings['floor']:.2f} s for {total} triples")
+                detail=f"{timings['floor']:.2f} CPU s for {total} triples")
     results.add(what=f"our RDF emission, Turtle + JSON-LD + N-Triples, N={n}", kind="emission", n=n,
                 value=total / timings["all"], unit="triples/s", wall=timings["all"],
                 detail=f"{timings['all'] / timings['floor']:.1f}× the floor")
@@ -687,11 +695,13 @@ def bench_query(results: Results, work: Path, corpus: list[Path], n: int, rdflib
         results.add(what=f"ready-made queries, N={n}", kind="query", value=f"not yet measured: {reason}")
         return
     timings: dict[int, dict[str, Any]] = {}
+    dirs: dict[int, Path] = {}
     for size in sorted({n, rdflib_n} - {0}):
         out = work / f"kept-build-{size}-j2"
         if not out.is_dir():
             out = work / f"query-{size}"
             subprocess.run(build_command(corpus[:size], out, 2), env=_env(), capture_output=True)
+        dirs[size] = out
         params = _query_params(corpus)
         run = measure([PYTHON, "-c", _QUERY_REFRESH, str(out)], work / f"query-refresh-{size}.log")
         try:
@@ -726,18 +736,24 @@ def bench_query(results: Results, work: Path, corpus: list[Path], n: int, rdflib
                                                                            if item.get("killed") else ""))
     cli = has_command("query")
     if cli is None:
-        out = work / f"kept-build-{n}-j2"
+        out = dirs[n]
         for name in list(timings[n]["queries"]) if runs > 1 else list(timings[n]["queries"])[:2]:
             params = _query_params(corpus).get(name, {})
             args = [a for k, v in params.items() for a in ("--param", f"{k}={v}")]
-            samples = [measure([PYTHON, "-m", "opendata", "query", name, *args, "--dir", str(out), "--format", "csv"],
-                               work / f"query-cli-{name}.log").wall for _ in range(runs)]
-            results.add(what=f"`opendata query {name}`, N={n}, fresh process", kind="query", n=n,
-                        value=median(samples), unit="s", target=TARGET_QUERY_S, lower_is_better=True)
+            cli_runs = [measure([PYTHON, "-m", "opendata", "query", name, *args, "--dir", str(out), "--format", "csv"],
+                                work / f"query-cli-{name}.log", timeout=query_limit) for _ in range(runs)]
+            what = f"`opendata query {name}`, N={n}, fresh process"
+            if any(r.returncode != 0 for r in cli_runs):
+                bad = next(r for r in cli_runs if r.returncode != 0)
+                results.add(what=what, kind="query", n=n, target=TARGET_QUERY_S, lower_is_better=True,
+                            value="did not finish within the time limit" if bad.killed else f"failed (exit {bad.returncode})",
+                            detail=bad.log[-300:])
+                continue
+            lines = max(0, len(cli_runs[-1].log.strip().splitlines()) - 1)
+            results.add(what=what, kind="query", n=n, value=median([r.wall for r in cli_runs]), unit="s",
+                        target=TARGET_QUERY_S, lower_is_better=True, detail=f"{lines} rows")
     # rdflib on the same data (N = rdflib_n: rdflib cannot hold the larger corpus in this run's budget)
-    out = work / f"kept-build-{rdflib_n}-j2"
-    if not out.is_dir():
-        out = work / f"query-{rdflib_n}"
+    out = dirs.get(rdflib_n, work / f"kept-build-{rdflib_n}-j2")
     log = work / f"rdflib-{rdflib_n}.log"
     if not rdflib_n:
         results.add(what="rdflib SPARQL on the same data", kind="query", value="not measured in the smoke run")
@@ -892,34 +908,35 @@ def bench_pdf(results: Results, runs: int, smoke: bool = False) -> None:
         results.add(what="PDF reading", kind="pdf", value=f"not yet measured: {reason}")
         return
     from opendata.read import read_path
+    from opendata.recognise import recognise
 
+    # CPU time of this one process (one core): other work on the shared machine does not count against
+    # the reader; wall time is given beside it
     pages = 0
-    samples = []
-    for attempt in range(runs):
-        start = time.perf_counter()
+    read_cpu, read_wall, load_cpu = [], [], []
+    for _ in range(runs):
+        cpu, wall, cpu_load = 0.0, 0.0, 0.0
         pages = 0
         for pdf in pdfs:
+            start_cpu, start_wall = time.process_time(), time.perf_counter()
             document = read_path(pdf)
+            cpu += time.process_time() - start_cpu
+            wall += time.perf_counter() - start_wall
             pages += document.pages or 0
-        samples.append(time.perf_counter() - start)
-    wall = median(samples)
-    results.add(what=f"PDF reading (read_path), {len(pdfs)} PDFs, {pages} pages, 1 core", kind="pdf",
-                value=pages / wall, unit="pages/s", target=TARGET_PDF_PAGES, wall=wall,
-                detail=f"{wall:.2f} s per pass, median of {runs}")
-    import opendata
-
-    samples = []
-    for attempt in range(max(1, runs - 1)):
-        start = time.perf_counter()
-        for pdf in pdfs:
+            start_cpu = time.process_time()
             try:
-                opendata.load(pdf)
+                recognise(document)
             except Exception:  # noqa: BLE001 - a document the recogniser refuses still counts its reading
                 pass
-        samples.append(time.perf_counter() - start)
-    wall = median(samples)
-    results.add(what="PDF read + recognise (opendata.load), 1 core", kind="pdf", value=pages / wall, unit="pages/s",
-                wall=wall)
+            cpu_load += time.process_time() - start_cpu
+        read_cpu.append(cpu)
+        read_wall.append(wall)
+        load_cpu.append(cpu + cpu_load)
+    cpu, wall, both = median(read_cpu), median(read_wall), median(load_cpu)
+    results.add(what=f"PDF reading (read_path), {len(pdfs)} PDFs, {pages} pages, per core (CPU time)", kind="pdf",
+                value=pages / cpu, unit="pages/s", target=TARGET_PDF_PAGES, wall=wall,
+                detail=f"{cpu:.2f} CPU s per pass, median of {runs}; wall {pages / wall:.1f} pages/s")
+    results.add(what="PDF read + recognise, per core (CPU time)", kind="pdf", value=pages / both, unit="pages/s")
 
 
 # --------------------------------------------------------------------------------------------
@@ -928,7 +945,7 @@ def bench_pdf(results: Results, runs: int, smoke: bool = False) -> None:
 
 def verdict(row: dict[str, Any]) -> str:
     target, value = row.get("target"), row.get("value")
-    if target is not None and str(value).startswith("did not finish"):
+    if target is not None and (str(value).startswith("did not finish") or str(value).startswith("failed")):
         return "**missed**"
     if target is None or not isinstance(value, (int, float)):
         return ""
@@ -1064,39 +1081,36 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="opendata-bench-")) if own_workdir else args.workdir
     work.mkdir(parents=True, exist_ok=True)
     try:
+        left = lambda: deadline - time.monotonic()  # noqa: E731
         if args.full:
-            # N = 1,000 takes minutes per build on 2 cores: fewer runs there to stay within the budget
-            sizes = [10, 100, 1000]
-            runs = {(10, 1): 5, (10, 2): 5, (100, 1): 3, (100, 2): 3, (1000, 1): 1, (1000, 2): 2}
-            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 100, 50, 1000, 1000, 30, 3
-            rdflib_n, rdflib_limit, stage_n, query_limit = 10, 300.0, 30, 60.0
+            runs = {(10, 1): 3, (10, 2): 3, (100, 1): 1, (100, 2): 2, (1000, 2): 1, (1000, 1): 1}
+            baseline_n, emission_n, incremental_n, publish_n, repeat = 10, 20, 1000, 20, 2
+            rdflib_n, rdflib_limit, stage_n, query_limit = 10, 120.0, 20, 60.0
+            biggest = 1000
         else:
-            sizes, runs = [10], {(10, 1): 1, (10, 2): 1}
             # the smoke run proves every code path works, as cheaply as it can (it runs in CI)
-            baseline_n, emission_n, incremental_n, query_n, publish_n, repeat = 3, 3, 10, 10, 2, 1
+            runs = {(10, 1): 1, (10, 2): 1}
+            baseline_n, emission_n, incremental_n, publish_n, repeat = 3, 3, 10, 2, 1
             rdflib_n, rdflib_limit, stage_n, query_limit = 0, 0.0, 2, 10.0
-        biggest = max(sizes)
+            biggest = 10
         print(f"generating {biggest} synthetic disclosures into {work / 'corpus'}", file=sys.stderr, flush=True)
         corpus = synth.write_corpus(work / "corpus", biggest, args.seed)
 
+        # In order of priority, each step only when the budget has room for it (the machine is shared and
+        # its speed varies; what is skipped is said in BENCHMARKS.md).
         print("opendata build:", file=sys.stderr, flush=True)
-        walls = bench_build(results, work, corpus, sizes, runs, deadline)
-        if args.full and (1000, 2) in walls:
-            # 10,000 only when the estimate (linear in N) leaves room for the rest of the run
-            estimate = walls[(1000, 2)] * 10 * 1.1
-            remaining = deadline - time.monotonic() - 480  # what the rest of the run needs
-            if estimate < min(600, remaining):
-                corpus_big = synth.write_corpus(work / "corpus", 10_000, args.seed)
-                walls.update(bench_build(results, work, corpus_big, [10_000], {(10_000, 2): 1}, deadline, (2,)))
-                corpus = corpus_big
+        # the measurements after the builds take ~8 minutes on this machine when it is busy: the builds
+        # get what is left of the budget before that
+        reserve = 480.0 if args.full else 0.0
+        walls = bench_build(results, work, corpus, [10], runs, deadline - reserve)
+        if args.full:
+            walls.update(bench_build(results, work, corpus, [100], runs, deadline - reserve))
+            estimate = 10 * walls.get((100, 2), 60.0)
+            if estimate < left() - reserve:
+                walls.update(bench_build(results, work, corpus, [1000], runs, deadline, (2,)))
             else:
-                results.skipped.append(
-                    f"N = 10,000: estimated {estimate / 60:.1f} min for -j 2 alone (from N = 1,000), more than the "
-                    f"{min(600, max(0, remaining)) / 60:.1f} min left for it in the {args.budget_minutes:g}-minute budget"
-                )
-        for big in (1000, 10_000):
-            if big > baseline_n:
-                shutil.rmtree(work / f"kept-build-{big}-j1", ignore_errors=True)  # gigabytes, not needed further
+                results.skipped.append(f"N = 1,000 -j 2: estimated {estimate / 60:.1f} min, "
+                                       f"{max(0.0, left()) / 60:.1f} min of the budget left")
         print("baseline:", file=sys.stderr, flush=True)
         bench_baseline(results, work, corpus, baseline_n, walls)
         print("RDF emission:", file=sys.stderr, flush=True)
@@ -1104,12 +1118,43 @@ def main(argv: list[str] | None = None) -> int:
         print("stages:", file=sys.stderr, flush=True)
         bench_stages(results, corpus, stage_n, repeat)
         print("incremental:", file=sys.stderr, flush=True)
+        incremental_n = incremental_n if (incremental_n, 2) in walls or not args.full else 100
         bench_incremental(results, work, corpus, incremental_n, repeat)
         print("query and publish:", file=sys.stderr, flush=True)
+        query_n = 10
+        if args.full:
+            # the first load of the embedded store runs at ~25,000 triples/s here: N = 1,000 only if it fits
+            query_n = 100
+            big = work / "kept-build-1000-j2"
+            if big.is_dir() and count_triples(big) / 25_000 + 9 * 20 + 240 < left():
+                query_n = 1000
+            elif big.is_dir():
+                results.skipped.append("queries at N = 1,000: loading its 12.7 M triples into the embedded store "
+                                       "(~25,000 triples/s) does not fit the budget; measured at N = 100")
         bench_query(results, work, corpus, query_n, rdflib_n, repeat, rdflib_limit, query_limit)
         bench_publish(results, work, corpus, publish_n)
         print("PDF:", file=sys.stderr, flush=True)
-        bench_pdf(results, repeat, smoke=not args.full)
+        bench_pdf(results, 2 if args.full else 1, smoke=not args.full)
+        if args.full:
+            # the lowest priorities last: N = 1,000 with -j 1, then 10,000 with -j 2
+            if (1000, 2) in walls:
+                estimate = 1.9 * walls[(1000, 2)]
+                if estimate < left():
+                    walls.update(bench_build(results, work, corpus, [1000], runs, deadline, (1,)))
+                    shutil.rmtree(work / "kept-build-1000-j1", ignore_errors=True)
+                else:
+                    results.skipped.append(f"N = 1,000 -j 1: estimated {estimate / 60:.1f} min (1.9 × the -j 2 time), "
+                                           f"{max(0.0, left()) / 60:.1f} min of the budget left")
+                estimate = 10 * walls[(1000, 2)]
+                if estimate < min(600.0, left()):
+                    corpus = synth.write_corpus(work / "corpus", 10_000, args.seed)
+                    walls.update(bench_build(results, work, corpus, [10_000], {(10_000, 2): 1}, deadline, (2,)))
+                else:
+                    results.skipped.append(
+                        f"N = 10,000: estimated {estimate / 60:.1f} min for -j 2 alone (10 × N = 1,000), more than "
+                        f"{min(600.0, max(0.0, left())) / 60:.1f} min (the issue's 10-minute limit or what is left of "
+                        f"the {args.budget_minutes:g}-minute budget)"
+                    )
         results.load_end = machine().get("load", "")
         elapsed = time.monotonic() - started
         results.notes.append(f"Total time of this run: {elapsed / 60:.1f} min.")
