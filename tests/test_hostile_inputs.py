@@ -393,3 +393,27 @@ def test_an_xlsx_missing_its_first_bytes_is_refused(tmp_path: Path, workdir: Pat
     result = run_cli(["inspect", str(path)], workdir)
     assert result.returncode == 3, result.stderr
     assert "headless.xlsx" in result.stderr
+
+
+def _patch_central_directory(data: bytes, offset: int, value: int) -> bytes:
+    """Set a 2-byte field of every central directory entry (offset from the entry's signature)."""
+    import struct
+
+    raw = bytearray(data)
+    start = raw.find(b"PK\x01\x02")
+    while start >= 0:
+        struct.pack_into("<H", raw, start + offset, value)
+        start = raw.find(b"PK\x01\x02", start + 4)
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("case, offset, value", [("encrypted-members", 8, 0x0001), ("future-zip-version", 6, 99)])
+def test_an_xlsx_zip_the_reader_cannot_open_is_refused(tmp_path: Path, workdir: Path, case: str, offset: int,
+                                                       value: int) -> None:
+    """Members flagged as encrypted (RuntimeError in zipfile) or needing zip version 9.9 (NotImplementedError):
+    found by fuzz_xlsx_reader."""
+    path = tmp_path / f"{case}.xlsx"
+    path.write_bytes(_patch_central_directory(ok_workbook(), offset, value))
+    result = run_cli(["inspect", str(path)], workdir)
+    assert result.returncode == 3, result.stderr
+    assert f"{case}.xlsx" in result.stderr
