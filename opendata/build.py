@@ -502,13 +502,30 @@ def _prune_records(out: Path, keep: set[str]) -> None:
 # --- the build ----------------------------------------------------------------------------------
 
 
+def _worker_init(parent: int) -> None:
+    """Ask Linux to SIGKILL this worker when the build that started it dies; stop if it already has."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # not Linux: the build still finishes, only a kill may leave workers
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _results(tasks: Sequence[_Task], jobs: int) -> Iterator[_Made]:
     """The made packages in task order, from ``jobs`` processes with a bounded look-ahead."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield _make(task)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    import multiprocessing
+
+    # spawn, not fork: a worker inherits no descriptor (so never the lock), and each worker dies with
+    # the build (PR_SET_PDEATHSIG), so a killed build leaves no process running on or holding DIR.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                             initargs=(os.getpid(),)) as pool:
         pending: deque[Future[_Made]] = deque()
         iterator = iter(tasks)
         for task in iterator:
