@@ -417,3 +417,68 @@ def test_an_xlsx_zip_the_reader_cannot_open_is_refused(tmp_path: Path, workdir: 
     result = run_cli(["inspect", str(path)], workdir)
     assert result.returncode == 3, result.stderr
     assert f"{case}.xlsx" in result.stderr
+
+
+# --- the other readers under random input (bounded; the atheris harnesses run longer) ---------------
+
+SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PDF_SEED = (CORPUS / "text-without-table.pdf").read_bytes()
+
+
+def _read_or_refuse(reader, data: bytes, name: str) -> None:
+    try:
+        document = reader(data, name)
+    except UnreadableInput as error:
+        assert error.locator.file == name
+        return
+    try:
+        recognise(document)
+    except UnreadableInput as error:
+        assert error.locator.file == name
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, seed: bytes) -> bytes:
+    """``seed`` with a few bytes flipped, ranges deleted or repeated."""
+    data = bytearray(seed)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "delete", "repeat", "truncate"]))
+        if action == "flip":
+            data[at] ^= draw(st.integers(1, 255))
+        elif action == "delete":
+            del data[at:at + draw(st.integers(1, 64))]
+        elif action == "repeat":
+            data[at:at] = data[at:at + draw(st.integers(1, 64))]
+        else:
+            del data[at:]
+        if not data:
+            data = bytearray(b"%")
+    return bytes(data)
+
+
+@SMALL
+@given(mutated_bytes(PDF_SEED))
+def test_damaged_pdfs_are_read_or_refused(data: bytes) -> None:
+    from opendata.read.pdf import read_pdf
+
+    _read_or_refuse(read_pdf, data, "fuzz.pdf")
+
+
+@SMALL
+@given(mutated_bytes((CORPUS / "ok.html").read_bytes()) | st.text(max_size=500).map(str.encode))
+def test_damaged_html_is_read_or_refused(data: bytes) -> None:
+    from opendata.read.html import read_html
+
+    _read_or_refuse(read_html, data, "fuzz.html")
+
+
+@SMALL
+@given(st.data())
+def test_damaged_workbooks_are_read_or_refused(data: st.DataObject) -> None:
+    from opendata.read.xlsx import read_xlsx
+
+    _read_or_refuse(read_xlsx, data.draw(mutated_bytes(_WORKBOOK)), "fuzz.xlsx")
+
+
+_WORKBOOK = ok_workbook()
