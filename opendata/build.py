@@ -502,8 +502,13 @@ def _prune_records(out: Path, keep: set[str]) -> None:
 # --- the build ----------------------------------------------------------------------------------
 
 
-def _worker_init(parent: int) -> None:
-    """Ask Linux to SIGKILL this worker when the build that started it dies; stop if it already has."""
+def _worker_init(parent: int, lock_fd: int | None) -> None:
+    """Drop the inherited lock descriptor; ask Linux to SIGKILL this worker when the build dies."""
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)  # the parent's own descriptor keeps the lock
+        except OSError:
+            pass
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
@@ -513,7 +518,7 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
-def _results(tasks: Sequence[_Task], jobs: int) -> Iterator[_Made]:
+def _results(tasks: Sequence[_Task], jobs: int, lock_fd: int | None = None) -> Iterator[_Made]:
     """The made packages in task order, from ``jobs`` processes with a bounded look-ahead."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -521,11 +526,12 @@ def _results(tasks: Sequence[_Task], jobs: int) -> Iterator[_Made]:
         return
     import multiprocessing
 
-    # spawn, not fork: a worker inherits no descriptor (so never the lock), and each worker dies with
-    # the build (PR_SET_PDEATHSIG), so a killed build leaves no process running on or holding DIR.
-    context = multiprocessing.get_context("spawn")
+    # Forked workers close their copy of the lock descriptor and die with the build
+    # (PR_SET_PDEATHSIG), so a killed build leaves no process running on or holding DIR. (Fork, not
+    # spawn: spawn re-imports the caller's main module, which breaks scripts without a main guard.)
+    context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
-                             initargs=(os.getpid(),)) as pool:
+                             initargs=(os.getpid(), lock_fd)) as pool:
         pending: deque[Future[_Made]] = deque()
         iterator = iter(tasks)
         for task in iterator:
@@ -592,7 +598,7 @@ def build(
         entries: dict[str, dict[str, Any]] = {}
         differences: list[str] = []
         produced: dict[str, str] = {}
-        for made in _results(tasks, options.jobs):
+        for made in _results(tasks, options.jobs, lock.fd if lock else None):
             if made.status == "unreadable":
                 result = PackageResult(made.source, "unreadable", message=made.message)
             elif made.package in produced:
