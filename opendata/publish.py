@@ -19,10 +19,10 @@ library's urllib is used.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import netrc
 import os
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -141,8 +141,9 @@ class Client:
                     raise PublishError(problem, error.code) from None
                 retry_after = _retry_after(error.headers.get("Retry-After"))
                 status: int | None = error.code
-            except (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError) as error:
-                reason = getattr(error, "reason", error)
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+                # refused, reset, timed out, an answer cut short (IncompleteRead) or not HTTP (BadStatusLine)
+                reason = getattr(error, "reason", None) or f"{type(error).__name__}: {error}"
                 problem = f"{method} {_safe(url)}: {reason}"
                 status = None
             wait = policy.delay(attempt) if retry_after is None else min(retry_after, policy.max_delay)
