@@ -36,7 +36,7 @@ def _check_zip(data: bytes, name: str) -> bool:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError, NotImplementedError) as error:
         # a file missing its first bytes makes zipfile seek before the start (ValueError)
         raise UnreadableInput(f"not a readable XLSX file ({type(error).__name__}: {error})", Locator(name)) from None
     with archive:
@@ -78,7 +78,8 @@ def _check_zip(data: bytes, name: str) -> bool:
                         if sheet and not merged:
                             merged = b"<mergeCell " in tail + chunk
                             tail = chunk[-32:]
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as error:
+                # RuntimeError: a member flagged as encrypted; NotImplementedError: an unknown zip version
                 raise UnreadableInput(
                     f"damaged XLSX member {member.filename!r} ({type(error).__name__}: {error})", Locator(name)
                 ) from None
