@@ -50,6 +50,7 @@ from .errors import BuildLocked, ConfigError, Locator, UnreadableInput
 
 SOURCE_SUFFIXES = (".txt", ".pdf", ".html", ".htm", ".xlsx")
 LOCK_NAME = ".opendata.lock"
+_SOURCE_PREFIX = "source-"
 MANIFEST_DIR = ".opendata-manifest"  # one small record per build key: scales to any number of sources
 CATALOG_FILES = ("catalog.jsonld", "catalog.ttl")
 _TMP_PREFIX = ".tmp-"
@@ -491,11 +492,37 @@ def _write_record(out: Path, entry: dict[str, Any], fsync: bool) -> None:
     write_file_atomic(folder / f"{entry['key']}.json", body, fsync)
 
 
+def _pointer(out: Path, source: str) -> Path:
+    """Where the key of the last good build of a source path is kept (to keep its package when the
+    source later turns unreadable)."""
+    name = hashlib.sha256(os.fsencode(os.path.realpath(source))).hexdigest()
+    return out / MANIFEST_DIR / f"{_SOURCE_PREFIX}{name}.json"
+
+
+def _last_good(out: Path, source: str) -> dict[str, Any] | None:
+    """The record of the package last built from ``source``, when its folder is still there."""
+    try:
+        key = json.loads(_pointer(out, source).read_text(encoding="utf-8"))["key"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    record = read_record(out, str(key))
+    if record is None or not (out / record["package"]).is_dir():
+        return None
+    return record
+
+
 def _prune_records(out: Path, keep: set[str]) -> None:
     folder = out / MANIFEST_DIR
     if folder.is_dir():
         for entry in os.scandir(folder):
-            if entry.name.endswith(".json") and entry.name[:-5] not in keep:
+            if entry.name.startswith(_SOURCE_PREFIX):
+                try:
+                    key = json.loads(Path(entry.path).read_text(encoding="utf-8"))["key"]
+                except (OSError, ValueError, KeyError, TypeError):
+                    key = None
+                if key not in keep:
+                    os.unlink(entry.path)
+            elif entry.name.endswith(".json") and entry.name[:-5] not in keep:
                 os.unlink(entry.path)
 
 
@@ -600,7 +627,13 @@ def build(
         produced: dict[str, str] = {}
         for made in _results(tasks, options.jobs, lock.fd if lock else None):
             if made.status == "unreadable":
-                result = PackageResult(made.source, "unreadable", message=made.message)
+                # the package last built from this source stays published, folder and catalogue entry
+                kept = _last_good(out, made.source)
+                if kept is not None and kept["package"] not in produced:
+                    produced[kept["package"]] = made.source
+                    entries[kept["package"]] = kept
+                result = PackageResult(made.source, "unreadable", kept["package"] if kept else None,
+                                       message=made.message)
             elif made.package in produced:
                 result = PackageResult(
                     made.source, "conflict", made.package,
@@ -626,6 +659,8 @@ def build(
                     }
                     if not checking:  # recorded only once the folder is in place
                         _write_record(out, entries[package], options.fsync)
+                        write_file_atomic(_pointer(out, made.source),
+                                          (json.dumps({"key": made.key}) + "\n").encode(), options.fsync)
                 status = "checked" if checking else made.status
                 result = PackageResult(made.source, status, package, made.errors, made.warnings)
             results.append(result)
