@@ -8,6 +8,7 @@ measure); rows from their code, or from their label through the item aliases.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model.disclosure import Cell, Column, Line, LineKey, Table
@@ -113,6 +114,30 @@ def _amount_cell(line: SourceLine, column: Column, unit: Unit, context: Context,
     return Cell(column, amount, raw, locator)
 
 
+def _cells(
+    line: SourceLine, columns: Iterable[Column], unit: Unit, context: Context, table: str, row: int
+) -> tuple[Cell, ...]:
+    """The amount cells of ``line`` under ``columns`` (empty cells are left out)."""
+    return tuple(
+        cell for column in columns if (cell := _amount_cell(line, column, unit, context, table, row)) is not None
+    )
+
+
+def _finish(block: TableBlock, context: Context, unit: Unit, columns: Iterable[Column], lines: list[Line]) -> Table:
+    """The table of a block once its lines are read; cells no column claimed are reported."""
+    _mark_rest(block, context)
+    return Table(
+        kind=block.kind.key,
+        title=block.title,
+        unit=unit,
+        columns=tuple(columns),
+        lines=tuple(lines),
+        locator=context.locate(block.title_line, table=block.kind.key),
+        notes=tuple(n.filled[0] for n in block.notes),
+        pages=block_pages(block),
+    )
+
+
 def _column_role(header: HeaderColumn, context: Context, block: TableBlock, side: str | None) -> Column:
     roles = recognition().columns
     role = roles.get(header.leaf)
@@ -215,11 +240,7 @@ def build_coded(block: TableBlock, context: Context) -> Table:
         else:
             key, level = LineKey(item=item_key(label)), 0
         key = keys.unique(key, None, line)
-        cells = tuple(
-            cell
-            for column in table_columns
-            if (cell := _amount_cell(line, column, unit, context, kind.key, row_number)) is not None
-        )
+        cells = _cells(line, table_columns, unit, context, kind.key, row_number)
         lines.append(
             Line(
                 key=key,
@@ -230,17 +251,7 @@ def build_coded(block: TableBlock, context: Context) -> Table:
                 level=level,
             )
         )
-    _mark_rest(block, context)
-    return Table(
-        kind=kind.key,
-        title=block.title,
-        unit=unit,
-        columns=table_columns,
-        lines=tuple(lines),
-        locator=context.locate(block.title_line, table=kind.key),
-        notes=tuple(n.filled[0] for n in block.notes),
-        pages=block_pages(block),
-    )
+    return _finish(block, context, unit, table_columns, lines)
 
 
 def build_two_sided(block: TableBlock, context: Context) -> Table:
@@ -276,11 +287,7 @@ def build_two_sided(block: TableBlock, context: Context) -> Table:
             side_columns = [c for c in amount_cols if c.side == side]
             if label:
                 context.ledger.mark(line, label_col, "text")
-            cells = tuple(
-                cell
-                for column in side_columns
-                if (cell := _amount_cell(line, column, unit, context, kind.key, row_number)) is not None
-            )
+            cells = _cells(line, side_columns, unit, context, kind.key, row_number)
             if not label and not any(c.amount for c in cells):
                 continue
             text = strip_numbering(label)
@@ -311,17 +318,7 @@ def build_two_sided(block: TableBlock, context: Context) -> Table:
                     level=level,
                 )
             )
-    _mark_rest(block, context)
-    return Table(
-        kind=kind.key,
-        title=block.title,
-        unit=unit,
-        columns=tuple(amount_cols),
-        lines=tuple(lines),
-        locator=context.locate(block.title_line, table=kind.key),
-        notes=tuple(n.filled[0] for n in block.notes),
-        pages=block_pages(block),
-    )
+    return _finish(block, context, unit, tuple(amount_cols), lines)
 
 
 def _figures_row(line: SourceLine) -> bool:
@@ -455,17 +452,7 @@ def build_transposed(block: TableBlock, context: Context) -> Table:
                 locator=context.locate(data, table=kind.key, row=1),
             )
         )
-    _mark_rest(block, context)
-    return Table(
-        kind=kind.key,
-        title=block.title,
-        unit=unit,
-        columns=tuple(columns[m] for m in measures),
-        lines=tuple(lines),
-        locator=context.locate(block.title_line, table=kind.key),
-        notes=tuple(n.filled[0] for n in block.notes),
-        pages=block_pages(block),
-    )
+    return _finish(block, context, unit, tuple(columns[m] for m in measures), lines)
 
 
 def build_items(block: TableBlock, context: Context) -> Table:
@@ -494,11 +481,7 @@ def build_items(block: TableBlock, context: Context) -> Table:
         if label:
             context.ledger.mark(line, label_col, "text")
         key = keys.unique(LineKey(item=item_key(label)), None, line)
-        cells = tuple(
-            cell
-            for column in amount_cols
-            if (cell := _amount_cell(line, column, unit, context, kind.key, row_number)) is not None
-        )
+        cells = _cells(line, amount_cols, unit, context, kind.key, row_number)
         lines.append(
             Line(
                 key=key,
@@ -508,17 +491,7 @@ def build_items(block: TableBlock, context: Context) -> Table:
                 serial=line.cell(serial_col) if serial_col is not None else None,
             )
         )
-    _mark_rest(block, context)
-    return Table(
-        kind=kind.key,
-        title=block.title,
-        unit=unit,
-        columns=amount_cols,
-        lines=tuple(lines),
-        locator=context.locate(block.title_line, table=kind.key),
-        notes=tuple(n.filled[0] for n in block.notes),
-        pages=block_pages(block),
-    )
+    return _finish(block, context, unit, amount_cols, lines)
 
 
 def _mark_rest(block: TableBlock, context: Context) -> None:
