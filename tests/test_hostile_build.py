@@ -224,9 +224,6 @@ def test_a_source_that_turns_unreadable_keeps_its_published_package(tmp_path: Pa
         assert after[name] == before[name], f"{name} dropped the package whose new source was unreadable"
 
 
-@pytest.mark.xfail(strict=True, reason="a duplicated coded line (key item 'func-2060101~2') gets the same observation IRI "
-                   "as the first: LineKey.slug uses the functional code and ignores the '~N' suffix, so the two "
-                   "figures merge into one qb:Observation (model LineKey.slug / RDF IRIs; lead and RDF engineer)")
 def test_duplicated_rows_give_distinct_observation_iris(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli(["build", "--no-fsync", "--allow-errors", "--no-rdf", "--out", str(out),

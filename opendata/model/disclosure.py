@@ -50,6 +50,9 @@ class LineKey:
 
     @property
     def slug(self) -> str:
+        """A stable name for the line; a repeated coded line keeps its ``~N`` mark (``func-2060101~2``)."""
+        if self.item and (self.functional or self.economic):
+            return self.item
         if self.functional:
             return f"func-{self.functional}"
         if self.economic:
