@@ -212,8 +212,8 @@ def open_store(directory: str | Path, *, refresh: bool = True, shared: bool = Fa
     """
     try:
         import pyoxigraph as ox
-    except ImportError:  # pragma: no cover - the rdf extra is missing
-        raise StoreUnavailable("the embedded store needs pyoxigraph: pip install 'opendata[rdf]'") from None
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency; a broken install lands here
+        raise StoreUnavailable("the embedded store needs pyoxigraph: pip install pyoxigraph") from None
     directory = Path(directory)
     if not directory.is_dir():
         raise StoreUnavailable(f"{directory} is not a directory (build packages into it with `opendata build --out`)")
