@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from opendata.read.document import SourceDocument
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
@@ -47,3 +50,27 @@ def run(test_one_input: Callable[[bytes], None], argv: list[str] | None = None) 
 
     atheris.Setup(argv if argv is not None else sys.argv, guarded if known else test_one_input)
     atheris.Fuzz()
+
+
+def reader_target(read: "Callable[[bytes, str], SourceDocument]", name: str, recognise: Callable[..., object],
+                  unreadable: type[Exception]) -> Callable[[bytes], None]:
+    """The fuzz target of a format reader: read ``name``, then recognise; ``unreadable`` (UnreadableInput)
+    is allowed only with a locator naming ``name``, and every cell read must be text.
+
+    The harness passes the library pieces in, imported under ``atheris.instrument_imports()``.
+    """
+
+    def test_one_input(data: bytes) -> None:
+        try:
+            document = read(data, name)
+        except unreadable as error:
+            assert error.locator.file == name, error  # type: ignore[attr-defined]
+            return
+        for line in document.lines:
+            assert all(isinstance(cell, str) for cell in line.cells)
+        try:
+            recognise(document)
+        except unreadable as error:
+            assert error.locator.file == name, error  # type: ignore[attr-defined]
+
+    return test_one_input

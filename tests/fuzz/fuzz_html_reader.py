@@ -8,27 +8,14 @@ from __future__ import annotations
 
 import atheris
 
-from _harness import run
+from _harness import reader_target, run
 
 with atheris.instrument_imports():
     from opendata.errors import UnreadableInput
     from opendata.read.html import read_html
     from opendata.recognise import recognise
 
-
-def test_one_input(data: bytes) -> None:
-    try:
-        document = read_html(data, "fuzz.html")
-    except UnreadableInput as error:
-        assert error.locator.file == "fuzz.html", error
-        return
-    for line in document.lines:
-        assert all(isinstance(cell, str) for cell in line.cells)
-    try:
-        recognise(document)
-    except UnreadableInput as error:
-        assert error.locator.file == "fuzz.html", error
-
+test_one_input = reader_target(read_html, "fuzz.html", recognise, UnreadableInput)
 
 if __name__ == "__main__":
     run(test_one_input)
