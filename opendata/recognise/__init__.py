@@ -8,7 +8,7 @@ the coverage account can list every number of the source as captured or not unde
 from __future__ import annotations
 
 from ..errors import Locator, UnreadableInput
-from ..model.disclosure import Disclosure, Source, Table, TocEntry
+from ..model.disclosure import AssetHolding, Disclosure, Institution, ProcurementLine, Source, Table, TocEntry
 from ..model.money import Unit
 from ..read.document import SourceDocument, SourceLine
 from ..vocab import norm_label
@@ -78,9 +78,9 @@ def recognise(document: SourceDocument) -> Disclosure:
     last_line = max((line.line for line in document.lines if not line.is_empty()), default=0)
     tables: list[Table] = []
     projects = []
-    procurement: tuple = ()
-    assets: tuple = ()
-    institutions: tuple = ()
+    procurement: list[ProcurementLine] = []
+    assets: list[AssetHolding] = []
+    institutions: list[Institution] = []
     narrative: list[SourceLine] = []
     toc: list[TocEntry] = []
     for block in blocks:
@@ -107,11 +107,11 @@ def recognise(document: SourceDocument) -> Disclosure:
         elif layout == "project":
             projects.append(build_project(block, context, len(projects) + 1))
         elif layout == "procurement":
-            procurement = procurement + build_procurement(block, context)
+            procurement.extend(build_procurement(block, context))
         elif layout == "assets":
-            assets = assets + build_assets(block, context)
+            assets.extend(build_assets(block, context))
         elif layout == "institutions":
-            institutions = institutions + build_institutions(block, context)
+            institutions.extend(build_institutions(block, context))
     sections, glossary, claims = build_sections(narrative, context) if narrative else ((), (), ())
     claims = resolve_codes(claims, tuple(tables))
     titles = [b.title for b in table_blocks] + [" ".join(line.filled) for line in narrative[:5]]
@@ -140,9 +140,9 @@ def recognise(document: SourceDocument) -> Disclosure:
         title=title,
         tables=tuple(tables),
         projects=tuple(projects),
-        procurement=procurement,
-        assets=assets,
-        institutions=institutions,
+        procurement=tuple(procurement),
+        assets=tuple(assets),
+        institutions=tuple(institutions),
         sections=sections,
         glossary=glossary,
         claims=claims,

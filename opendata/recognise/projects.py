@@ -94,7 +94,6 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
     attributes: list[tuple[str, str]] = []
     header_map: dict[int, str] | None = None
     previous: dict[str, str] | None = None
-    previous_line: SourceLine | None = None
     after_break = False
     rows = block.rows
     index = 0
@@ -149,7 +148,6 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
             locator = context.locate(line, table=table_id, row=len(indicators) + 1)
             indicators.append(_indicator(values, locator))
             previous = values
-            previous_line = line
             index += 1
             continue
         # labelled fields
@@ -236,7 +234,6 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
         ledger.mark_line(line, "text")
         index += 1
 
-    del previous_line
     return Project(
         serial=serial,
         title=block.title,
