@@ -11,7 +11,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 
@@ -30,9 +30,23 @@ _SPACE = re.compile(r"\s+")
 
 
 def norm_label(text: str) -> str:
-    """The form in which labels and aliases are compared: NFKC, no spaces, plain quotes."""
+    """The form in which labels and aliases are compared: NFKC, no spaces, plain quotes.
+
+    Recognition compares the same cells many times over (thousands of calls per disclosure), so
+    short texts, nearly all of them, are remembered; long ones are not kept (bounded memory).
+    """
+    return _norm_short(text) if len(text) <= _CACHED_LENGTH else _norm(text)
+
+
+_CACHED_LENGTH = 120
+
+
+def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACE.sub("", text)
+
+
+_norm_short = lru_cache(maxsize=1 << 15)(_norm)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ or paragraph. Recognition works on this one shape whatever the format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import Locator
 
@@ -19,18 +19,19 @@ class SourceLine:
     cells: tuple[str, ...]
     line: int
     page: int | None = None
+    # The non-blank cells, stripped: derived from ``cells`` once, as recognition asks for them
+    # many times per line (not part of the value: left out of init, repr and comparison).
+    filled: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filled", tuple(filter(None, map(str.strip, self.cells))))
 
     @property
     def text(self) -> str:
         return "\t".join(self.cells)
 
-    @property
-    def filled(self) -> tuple[str, ...]:
-        """The non-blank cells, stripped."""
-        return tuple(c.strip() for c in self.cells if c.strip())
-
     def is_empty(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+        return not self.filled
 
     def cell(self, index: int) -> str:
         """Cell ``index`` (0-based), or ``""`` past the end."""
