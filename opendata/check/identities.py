@@ -14,10 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..model.disclosure import Disclosure, Line, Table
+from ..model.disclosure import Column, Disclosure, Line, Table
 from ..model.money import Amount
 from ..vocab import norm_label, vocab_dir
-from .quantities import Selector, cell_term, code_of, find_column, line_matches, resolve
+from .quantities import Figures, Selector, code_of, find_column, line_matches, resolve
 from .report import Finding
 from .rounding import ZERO, Term, bound_of, same_at_coarser, severity_of
 
@@ -133,6 +133,12 @@ def load_identities(path: Path) -> Identities:
 
 
 @cache
+def _selector(text: str) -> Selector:
+    """``Selector.parse``, once per text (the identities are the same for every disclosure)."""
+    return Selector.parse(text)
+
+
+@cache
 def identities() -> Identities:
     """The bundled identities (vocab/identities.toml), loaded once."""
     return load_identities(vocab_dir() / "identities.toml")
@@ -240,11 +246,26 @@ def applies(disclosure: Disclosure, rule: Rule) -> bool:
     return not phases or disclosure.phase in phases
 
 
+def _exact(total: Term, parts: list[Term]) -> bool:
+    """True when ``total`` is exactly the sum of ``parts``: ``compare`` finds nothing (the common case,
+    decided before any relabelling)."""
+    return total.value == sum((p.value for p in parts), ZERO)
+
+
 def _has_line(table: Table, key: str) -> bool:
     return any(line.key.slug == key for line in table.lines)
 
 
-def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def _row_columns(table: Table, rule: Rule, side: str | None) -> tuple[Column | None, list[Column]]:
+    """The total column and the distinct part columns of a row identity on one side of ``table``."""
+    total_column = find_column(table, rule.get("total"), side)
+    if total_column is None:
+        return None, []
+    part_columns = [c for c in (find_column(table, s, side) for s in rule.get("parts", ())) if c is not None]
+    return total_column, [c for c in dict.fromkeys(part_columns) if c.index != total_column.index]
+
+
+def check_rows(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["row"])
     for kind in rule.get("tables", ()):
         table = disclosure.table(kind)
@@ -254,16 +275,19 @@ def check_rows(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             continue
         if any(find_column(table, spec, None) is None for spec in rule.get("requires", ())):
             continue
+        by_side: dict[str | None, tuple[Column | None, list[Column]]] = {}
         for line in table.lines:
-            total_column = find_column(table, rule.get("total"), line.side)
-            if total_column is None:
+            if line.side not in by_side:
+                by_side[line.side] = _row_columns(table, rule, line.side)
+            total_column, part_columns = by_side[line.side]
+            if total_column is None or not part_columns or not line.cells:
                 continue
-            part_columns = [c for c in (find_column(table, s, line.side) for s in rule.get("parts", ())) if c is not None]
-            part_columns = [c for c in dict.fromkeys(part_columns) if c.index != total_column.index]
-            if not part_columns or not line.cells:
+            total = figures.term(table, line, total_column)
+            parts = [figures.term(table, line, c) for c in part_columns]
+            if _exact(total, parts):
                 continue
-            total = _short(cell_term(table, line, total_column), total_column.header)
-            parts = [_short(cell_term(table, line, c), c.header) for c in part_columns]
+            total = _short(total, total_column.header)
+            parts = [_short(term, c.header) for term, c in zip(parts, part_columns)]
             where_en, where_zh = _where(table, line)
             finding = compare(code, total, parts, where_en, where_zh, rule=rule.id)
             if finding:
@@ -281,7 +305,7 @@ def _lines_total(table: Table, key: str, side: str | None) -> Line | None:
     return None
 
 
-def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def check_lines(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["lines"])
     side = rule.get("side")
     for kind in rule.get("tables", ()):
@@ -303,10 +327,14 @@ def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
         for column in table.columns:
             if side is not None and column.side not in (None, side):
                 continue
-            total = _short(cell_term(table, total_line, column), total_line.label)
+            total = figures.term(table, total_line, column)
             if not total.printed and rule.get("blank_total", "zero") == "skip":
                 continue
-            parts = [_short(cell_term(table, line, column), line.label) for line in part_lines]
+            parts = [figures.term(table, line, column) for line in part_lines]
+            if _exact(total, parts):
+                continue
+            total = _short(total, total_line.label)
+            parts = [_short(term, line.label) for term, line in zip(parts, part_lines)]
             where_en, where_zh = _where(table, total_line)
             header = f" / {column.header}" if column.header else ""
             finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
@@ -317,28 +345,34 @@ def check_lines(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
 _CHILD_LENGTH = {"functional": {3: 5, 5: 7}, "economic": {3: 5}}
 
 
-def check_hierarchy(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def check_hierarchy(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["hierarchy"])
     for kind in rule.get("tables", ()):
         table = disclosure.table(kind)
         if table is None:
             continue
         coded = [(line, code_of(line)) for line in table.lines if code_of(line)]
+        # The children of a code are the lines of the same scheme whose code is it plus two digits.
+        by_parent: dict[tuple[bool, str], list[Line]] = {}
+        for line, c in coded:
+            assert c is not None
+            by_parent.setdefault((bool(line.key.functional), c[:-2]), []).append(line)
         for parent, parent_code in coded:
             assert parent_code is not None
             scheme = "functional" if parent.key.functional else "economic"
             child_length = _CHILD_LENGTH[scheme].get(len(parent_code))
             if child_length is None:
                 continue
-            children = [line for line, c in coded
-                        if c is not None and len(c) == child_length and c.startswith(parent_code)
-                        and bool(line.key.functional) == (scheme == "functional")]
+            children = by_parent.get((scheme == "functional", parent_code), [])
             if not children:
                 continue
             for column in table.columns:
-                total = _short(cell_term(table, parent, column), f"{parent_code} {parent.label}")
-                parts = [_short(cell_term(table, child, column), f"{code_of(child)} {child.label}")
-                         for child in children]
+                total = figures.term(table, parent, column)
+                parts = [figures.term(table, child, column) for child in children]
+                if _exact(total, parts):
+                    continue
+                total = _short(total, f"{parent_code} {parent.label}")
+                parts = [_short(term, f"{code_of(child)} {child.label}") for term, child in zip(parts, children)]
                 where_en, where_zh = _where(table, parent)
                 header = f" / {column.header}" if column.header else ""
                 finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
@@ -346,12 +380,12 @@ def check_hierarchy(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
                     yield finding
 
 
-def check_equal(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def check_equal(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     if not glossary_says(disclosure, _glossary_condition(dict(rule.get("when_glossary", ())))):
         return
     code = rule.get("code", DEFAULT_CODES["equal"])
-    left = resolve(disclosure, Selector.parse(rule.get("left")))
-    rights = [resolve(disclosure, Selector.parse(text)) for text in rule.get("right", ())]
+    left = resolve(disclosure, _selector(rule.get("left")), figures)
+    rights = [resolve(disclosure, _selector(text), figures) for text in rule.get("right", ())]
     if left is None or any(r is None for r in rights):
         return
     resolved = [r for r in rights if r is not None]
@@ -368,7 +402,7 @@ def check_equal(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
         yield finding
 
 
-def check_match(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def check_match(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["match"])
     left_spec, right_spec = dict(rule.get("left")), dict(rule.get("right"))
     left_table, right_table = disclosure.table(left_spec["table"]), disclosure.table(right_spec["table"])
@@ -389,14 +423,14 @@ def check_match(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
             column = find_column(table, spec.get("column"), line.side or side)
             if column is None:
                 break
-            terms.append(cell_term(table, line, column))
+            terms.append(figures.term(table, line, column))
         else:
             finding = compare(code, terms[0], [terms[1]], f"{key} ({rule.id})", f"{key}（{rule.id}）", rule=rule.id)
             if finding:
                 yield finding
 
 
-def check_project(disclosure: Disclosure, rule: Rule) -> Iterator[Finding]:
+def check_project(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator[Finding]:
     code = rule.get("code", DEFAULT_CODES["project"])
     for project in disclosure.projects:
         total_amount = getattr(project, rule.get("total"))
@@ -421,13 +455,15 @@ CHECKS = {
 }
 
 
-def check_identities(disclosure: Disclosure, declared: Identities | None = None) -> list[Finding]:
+def check_identities(disclosure: Disclosure, declared: Identities | None = None,
+                     figures: Figures | None = None) -> list[Finding]:
     """Every declared identity evaluated on ``disclosure``."""
     declared = declared or identities()
+    figures = figures or Figures()
     findings: list[Finding] = []
     for rule in declared.rules:
         if applies(disclosure, rule):
-            findings.extend(CHECKS[rule.kind](disclosure, rule))
+            findings.extend(CHECKS[rule.kind](disclosure, rule, figures))
     return findings
 
 

@@ -100,6 +100,40 @@ def find_line(table: Table, key: str) -> Line | None:
     return None
 
 
+class Figures:
+    """Lookups over one disclosure, each made once per ``validate`` run.
+
+    The identities read every cell several times (row, column, hierarchy, cross-table) and look lines
+    up by key again and again; a term converts its amount to yuan, which is slow. Results are keyed by
+    object identity, so an instance must not outlive the disclosure it was used on (``validate`` makes
+    one per call).
+    """
+
+    __slots__ = ("_terms", "_lines")
+
+    def __init__(self) -> None:
+        self._terms: dict[tuple[int, int, int], Term] = {}
+        self._lines: dict[int, dict[str, Line]] = {}
+
+    def term(self, table: Table, line: Line, column: Column) -> Term:
+        """``cell_term(table, line, column)``, made once."""
+        key = (id(table), id(line), id(column))
+        term = self._terms.get(key)
+        if term is None:
+            term = self._terms[key] = cell_term(table, line, column)
+        return term
+
+    def line(self, table: Table, key: str) -> Line | None:
+        """``find_line(table, key)``: the first line of ``table`` with that key."""
+        lines = self._lines.get(id(table))
+        if lines is None:
+            lines = {}
+            for line in table.lines:
+                lines.setdefault(line.key.slug, line)
+            self._lines[id(table)] = lines
+        return lines.get(key)
+
+
 def line_matches(line: Line, pattern: str, side: str | None = None) -> bool:
     """Whether ``line`` is picked by a line pattern (``level:1``, ``coded``, ``prefix:…`` or a key)."""
     if side is not None and line.side is not None and line.side != side:
@@ -116,8 +150,9 @@ def line_matches(line: Line, pattern: str, side: str | None = None) -> bool:
     return line.key.slug == pattern
 
 
-def resolve(disclosure: Disclosure, selector: Selector) -> Resolved | None:
+def resolve(disclosure: Disclosure, selector: Selector, figures: Figures | None = None) -> Resolved | None:
     """The figure a selector names; ``None`` when its table (or column) does not exist at all."""
+    figures = figures or Figures()
     if selector.source == "projects":
         return _projects(disclosure, selector)
     if selector.source == "assets":
@@ -125,7 +160,7 @@ def resolve(disclosure: Disclosure, selector: Selector) -> Resolved | None:
     table = disclosure.table(selector.source)
     if table is None or selector.line is None:
         return None
-    line = find_line(table, selector.line)
+    line = figures.line(table, selector.line)
     if line is None:
         column = find_column(table, selector.column, None)
         if column is None:
@@ -134,7 +169,7 @@ def resolve(disclosure: Disclosure, selector: Selector) -> Resolved | None:
     column = find_column(table, selector.column, line.side)
     if column is None:
         return None
-    return Resolved(cell_term(table, line, column), True)
+    return Resolved(figures.term(table, line, column), True)
 
 
 def _projects(disclosure: Disclosure, selector: Selector) -> Resolved | None:
