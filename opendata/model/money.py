@@ -92,7 +92,7 @@ def parse_decimal(text: str) -> Decimal | None:
     Accepts thousands separators, full-width digits, a leading sign, parentheses for negatives
     and a trailing ``%`` is *not* accepted (percentages are not amounts).
     """
-    if any(unicodedata.category(ch) == "No" for ch in text):
+    if not text.isascii() and any(unicodedata.category(ch) == "No" for ch in text):
         return None  # superscripts and circled numbers (², ①) are marks, not amounts, though NFKC makes digits of them
     norm = normalise(text).replace(" ", "").replace("\u2212", "-")
     negative = False
@@ -130,4 +130,4 @@ NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 
 def number_tokens(text: str) -> list[str]:
     """Every run of digits (with inner separators) in ``text``, after NFKC."""
-    return NUMBER_TOKEN.findall(unicodedata.normalize("NFKC", text))
+    return NUMBER_TOKEN.findall(text if text.isascii() else unicodedata.normalize("NFKC", text))  # ASCII is NFKC

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 COMPARATORS = {
@@ -77,7 +78,15 @@ def _strip_parens(unit: str) -> str:
 
 
 def parse_target(raw: str) -> Target:
-    """Parse a 指标值 cell; never fails (anything not numeric is qualitative)."""
+    """Parse a 指标值 cell; never fails (anything not numeric is qualitative).
+
+    Disclosures repeat the same few targets (及时, ≥95%) many times: the answer for a short cell
+    is remembered (a ``Target`` is immutable, so sharing it is safe).
+    """
+    return _parse_short(raw) if len(raw) <= 200 else _parse(raw)
+
+
+def _parse(raw: str) -> Target:
     text = _clean(raw)
     if not text:
         return Target(raw=raw, kind="qualitative")
@@ -123,3 +132,6 @@ def parse_target(raw: str) -> Target:
         unit=unit or None,
         qualifier=prefix or None,
     )
+
+
+_parse_short = lru_cache(maxsize=1 << 12)(_parse)

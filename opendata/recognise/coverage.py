@@ -38,9 +38,12 @@ class Ledger:
         self._cells[(line.line, index)] = (status, note)
 
     def mark_line(self, line: SourceLine, status: str, note: str = "") -> None:
+        """Mark every non-blank cell of ``line`` not marked yet."""
+        assert status in STATUSES, status
+        cells = self._cells
         for index, cell in enumerate(line.cells):
-            if cell.strip() and (line.line, index) not in self._cells:
-                self.mark(line, index, status, note)
+            if cell.strip() and (line.line, index) not in cells:
+                cells[(line.line, index)] = (status, note)
 
     def is_marked(self, line: SourceLine, index: int) -> bool:
         return (line.line, index) in self._cells
@@ -52,9 +55,11 @@ class Ledger:
     def account(self, document: SourceDocument) -> tuple[CoverageEntry, ...]:
         entries: list[CoverageEntry] = []
         for line in document.lines:
+            if not line.filled:
+                continue  # blank cells hold no number
             claimed = list(self._claims.get(line.line, ()))
             for index, cell in enumerate(line.cells):
-                tokens = number_tokens(cell)
+                tokens = number_tokens(cell) if cell else None
                 if not tokens:
                     continue
                 status, note = self._cells.get((line.line, index), ("not-understood", ""))

@@ -97,6 +97,8 @@ def _is_serial(line: SourceLine) -> bool:
 
 def _amount_cell(line: SourceLine, column: Column, unit: Unit, context: Context, table: str, row: int) -> Cell | None:
     raw = line.cell(column.index - 1)
+    if not raw:
+        return None
     locator = context.locate(line, column.index, table=table, row=row)
     if is_blank(raw):
         if raw:

@@ -38,17 +38,24 @@ _MONTH = re.compile(r"(\d{1,2})\s*月")
 _TITLE_SERIAL = re.compile(r"^\s*(\d+)\s*[、.．]")
 
 
-def _field_after(line: SourceLine, label: str) -> tuple[int, str] | None:
-    """The first non-empty cell after the cell whose text is ``label``."""
-    for index, cell in enumerate(line.cells):
-        if norm_label(cell) == label:
-            for later in range(index + 1, len(line.cells)):
-                if line.cells[later].strip():
-                    if norm_label(line.cells[later]) in _LABELS:
-                        return None
-                    return later, line.cells[later].strip()
+class _Labels:
+    """The cells of one line normalised once: a line is searched for a dozen field labels."""
+
+    def __init__(self, line: SourceLine) -> None:
+        self.cells = line.cells
+        self.labels = tuple(map(norm_label, line.cells))
+
+    def after(self, label: str) -> tuple[int, str] | None:
+        """The first non-empty cell after the cell whose text is ``label``."""
+        if label not in self.labels:
             return None
-    return None
+        index = self.labels.index(label)
+        for later in range(index + 1, len(self.cells)):
+            if self.cells[later].strip():
+                if self.labels[later] in _LABELS:
+                    return None
+                return later, self.cells[later].strip()
+        return None
 
 
 _LABELS = {
@@ -60,8 +67,8 @@ _GOAL_HEADERS = ("年度总体目标", "项目总目标")
 _UNIT_IN_LABEL = re.compile(r"[(（](万元|元)[)）]")
 
 
-def _is_indicator_header(line: SourceLine) -> bool:
-    return sum(1 for c in line.cells if norm_label(c) in INDICATOR_HEADERS) >= 3
+def _is_indicator_header(labels: _Labels) -> bool:
+    return sum(1 for label in labels.labels if label in INDICATOR_HEADERS) >= 3
 
 
 def _unit_in_labels(block: TableBlock) -> Unit | None:
@@ -113,12 +120,11 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
     while index < len(rows):
         line = rows[index]
         first = norm_label(line.cell(0))
-        if _is_indicator_header(line):
+        labels = _Labels(line)
+        if _is_indicator_header(labels):
             if header_map is not None:
                 after_break = True
-            header_map = {
-                j: INDICATOR_HEADERS[norm_label(c)] for j, c in enumerate(line.cells) if norm_label(c) in INDICATOR_HEADERS
-            }
+            header_map = {j: INDICATOR_HEADERS[label] for j, label in enumerate(labels.labels) if label in INDICATOR_HEADERS}
             ledger.mark_line(line, "text")
             index += 1
             continue
@@ -151,19 +157,19 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
             index += 1
             continue
         # labelled fields
-        if first in ("项目编码", "项目代码") or _field_after(line, "项目编码") is not None:
-            found = _field_after(line, "项目编码") or _field_after(line, "项目代码")
+        if first in ("项目编码", "项目代码") or labels.after("项目编码") is not None:
+            found = labels.after("项目编码") or labels.after("项目代码")
             if found:
                 code = found[1].replace(" ", "")
                 ledger.mark(line, found[0], "code")
-        found_name = _field_after(line, "项目名称")
+        found_name = labels.after("项目名称")
         if found_name:
             name = found_name[1]
             ledger.mark(line, found_name[0], "text")
-        if first == "预算规模及资金用途" or _field_after(line, "预算数") is not None:
-            budget = money(line, _field_after(line, "预算数")) or budget
-            fiscal = money(line, _field_after(line, "其中:财政资金")) or fiscal
-            other = money(line, _field_after(line, "其他资金")) or other
+        if first == "预算规模及资金用途" or labels.after("预算数") is not None:
+            budget = money(line, labels.after("预算数")) or budget
+            fiscal = money(line, labels.after("其中:财政资金")) or fiscal
+            other = money(line, labels.after("其他资金")) or other
             ledger.mark_line(line, "text")
             # the purpose (资金用途) follows on its own row with the first cell blank
             if index + 1 < len(rows) and not rows[index + 1].cell(0) and len(rows[index + 1].filled) == 1:
@@ -172,16 +178,16 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
                 index += 1
             index += 1
             continue
-        if _field_after(line, "项目资金总额") is not None:
-            budget = money(line, _field_after(line, "项目资金总额")) or budget
-        if first != "预算规模及资金用途" and _field_after(line, "其中:财政资金") is not None:
-            fiscal = money(line, _field_after(line, "其中:财政资金")) or fiscal
-            if _field_after(line, "其他资金") is not None:
-                other = money(line, _field_after(line, "其他资金")) or other
-        elif first != "预算规模及资金用途" and norm_label(line.cell(0)) == "" and _field_after(line, "其他资金"):
+        if labels.after("项目资金总额") is not None:
+            budget = money(line, labels.after("项目资金总额")) or budget
+        if first != "预算规模及资金用途" and labels.after("其中:财政资金") is not None:
+            fiscal = money(line, labels.after("其中:财政资金")) or fiscal
+            if labels.after("其他资金") is not None:
+                other = money(line, labels.after("其他资金")) or other
+        elif first != "预算规模及资金用途" and norm_label(line.cell(0)) == "" and labels.after("其他资金"):
             # the 其他资金 row of a 项目资金 block (its first cell is the merged label)
-            other = money(line, _field_after(line, "其他资金")) or other
-        goal_columns = {j: norm_label(c) for j, c in enumerate(line.cells) if norm_label(c) in _GOAL_HEADERS}
+            other = money(line, labels.after("其他资金")) or other
+        goal_columns = {j: label for j, label in enumerate(labels.labels) if label in _GOAL_HEADERS}
         if goal_columns and index + 1 < len(rows):
             # 项目总目标 | 年度总体目标 headers over a row holding the two texts
             texts = rows[index + 1]
@@ -228,7 +234,7 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
         for j, cell in enumerate(cells):
             label = norm_label(cell)
             if label in _LABELS and label not in ("项目编码", "项目名称", "预算数", "资金支出计划", "绩效目标"):
-                nxt = _field_after(line, label)
+                nxt = labels.after(label)
                 if nxt:
                     attributes.append((label, nxt[1]))
         ledger.mark_line(line, "text")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model.money import is_blank, parse_decimal
 from ..read.document import SourceLine
@@ -51,9 +52,19 @@ def title_key(text: str) -> str:
 def match_title(line: SourceLine) -> TableKind | None:
     """The table kind whose title this line is, if it is one."""
     filled = line.filled
-    if len(filled) != 1 or is_toc(line):
+    if len(filled) != 1:
         return None
-    key = title_key(filled[0])
+    text = filled[0]
+    # asked for every line, often twice: the answer for a short text is remembered
+    return _title_kind(text) if len(text) <= 200 else _title_kind.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 12)
+def _title_kind(text: str) -> TableKind | None:
+    """The table kind whose title a line holding only ``text`` is (``None`` for a TOC entry)."""
+    if _is_toc_text(text):
+        return None
+    key = title_key(text)
     if not key or len(key) > 80:
         return None
     for kind in recognition().tables:
@@ -72,7 +83,15 @@ def is_toc(line: SourceLine) -> bool:
     filled = line.filled
     if not filled:
         return False
-    text = " ".join(filled)
+    return _is_toc_text(" ".join(filled))
+
+
+_LEADER = re.compile(r"[.…·．]{3}")  # the dot leaders every TOC entry has: a quick test before _TOC
+
+
+def _is_toc_text(text: str) -> bool:
+    if not _LEADER.search(text):
+        return False
     match = _TOC.match(text)
     return bool(match and match["title"] and (match["page"] or text.rstrip().endswith((".", "…"))))
 
@@ -147,12 +166,11 @@ def _header_signature(lines: list[SourceLine]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(norm_label(c) for c in line.cells if c.strip()) for line in lines)
 
 
-def _is_header_like(line: SourceLine, block: TableBlock) -> bool:
-    """A line of a repeated header on a continuation page."""
+def _is_header_like(line: SourceLine, headers: frozenset[tuple[str, ...]]) -> bool:
+    """A line of a repeated header on a continuation page (``headers``: the block's header signatures)."""
     if is_serial_row(line):
         return True
-    signature = _header_signature([line])[0]
-    return any(signature == _header_signature([h])[0] for h in block.header)
+    return _header_signature([line])[0] in headers
 
 
 def _is_toc_heading(line: SourceLine) -> bool:
@@ -243,6 +261,7 @@ def _collect(block: TableBlock, lines: tuple[SourceLine, ...], index: int) -> in
             block.header.append(line)
             index += 1
     # data rows, through page breaks
+    headers = frozenset(_header_signature(block.header))
     in_repeat = False
     while index < total:
         line = lines[index]
@@ -260,7 +279,7 @@ def _collect(block: TableBlock, lines: tuple[SourceLine, ...], index: int) -> in
             in_repeat = True
             index += 1
             continue
-        if (in_repeat or block.rows) and _is_header_like(line, block):
+        if (in_repeat or block.rows) and _is_header_like(line, headers):
             # a header repeated on a continuation page (with or without the meta lines)
             block.repeated.append(line)
             in_repeat = True
