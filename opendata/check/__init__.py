@@ -12,6 +12,7 @@ from ..model.disclosure import Disclosure
 from .codes import check_codes
 from .identities import Identities, check_identities, identities, load_identities
 from .narrative import check_narrative
+from .quantities import Figures
 from .report import CODES, ERROR, INFO, SEVERITIES, WARNING, Finding, Report
 
 __all__ = ["CODES", "ERROR", "INFO", "SEVERITIES", "WARNING", "Finding", "Identities", "Report",
@@ -30,9 +31,10 @@ def read_notes(disclosure: Disclosure) -> list[Finding]:
 def validate(disclosure: Disclosure, declared: Identities | None = None) -> Report:
     """Every check on one disclosure, as a deterministic ``Report``."""
     declared = declared or identities()
+    figures = Figures()  # cell terms and line lookups shared by the identities and the narrative checks
     findings = [
-        *check_identities(disclosure, declared),
-        *check_narrative(disclosure, declared),
+        *check_identities(disclosure, declared, figures),
+        *check_narrative(disclosure, declared, figures),
         *check_codes(disclosure),
         *read_notes(disclosure),
     ]

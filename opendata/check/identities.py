@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..model.disclosure import Column, Disclosure, Line, Table
 from ..model.money import Amount
@@ -246,10 +246,10 @@ def applies(disclosure: Disclosure, rule: Rule) -> bool:
     return not phases or disclosure.phase in phases
 
 
-def _exact(total: Term, parts: list[Term]) -> bool:
-    """True when ``total`` is exactly the sum of ``parts``: ``compare`` finds nothing (the common case,
-    decided before any relabelling)."""
-    return total.value == sum((p.value for p in parts), ZERO)
+def _adds_up(total: Decimal, parts: Iterable[Decimal]) -> bool:
+    """True when ``total`` is exactly the sum of ``parts`` (yuan): ``compare`` then finds nothing. The
+    common case, decided on values before any term is made."""
+    return total == sum(parts, ZERO)
 
 
 def _has_line(table: Table, key: str) -> bool:
@@ -282,12 +282,10 @@ def check_rows(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterator
             total_column, part_columns = by_side[line.side]
             if total_column is None or not part_columns or not line.cells:
                 continue
-            total = figures.term(table, line, total_column)
-            parts = [figures.term(table, line, c) for c in part_columns]
-            if _exact(total, parts):
+            if _adds_up(figures.value(line, total_column), (figures.value(line, c) for c in part_columns)):
                 continue
-            total = _short(total, total_column.header)
-            parts = [_short(term, c.header) for term, c in zip(parts, part_columns)]
+            total = _short(figures.term(table, line, total_column), total_column.header)
+            parts = [_short(figures.term(table, line, c), c.header) for c in part_columns]
             where_en, where_zh = _where(table, line)
             finding = compare(code, total, parts, where_en, where_zh, rule=rule.id)
             if finding:
@@ -324,17 +322,16 @@ def check_lines(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterato
                       if line is not total_line and any(line_matches(line, p, side) for p in patterns)]
         if not part_lines:
             continue
+        skip_blank = rule.get("blank_total", "zero") == "skip"
         for column in table.columns:
             if side is not None and column.side not in (None, side):
                 continue
-            total = figures.term(table, total_line, column)
-            if not total.printed and rule.get("blank_total", "zero") == "skip":
+            if skip_blank and not figures.term(table, total_line, column).printed:
                 continue
-            parts = [figures.term(table, line, column) for line in part_lines]
-            if _exact(total, parts):
+            if _adds_up(figures.value(total_line, column), (figures.value(line, column) for line in part_lines)):
                 continue
-            total = _short(total, total_line.label)
-            parts = [_short(term, line.label) for term, line in zip(parts, part_lines)]
+            total = _short(figures.term(table, total_line, column), total_line.label)
+            parts = [_short(figures.term(table, line, column), line.label) for line in part_lines]
             where_en, where_zh = _where(table, total_line)
             header = f" / {column.header}" if column.header else ""
             finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
@@ -367,12 +364,11 @@ def check_hierarchy(disclosure: Disclosure, rule: Rule, figures: Figures) -> Ite
             if not children:
                 continue
             for column in table.columns:
-                total = figures.term(table, parent, column)
-                parts = [figures.term(table, child, column) for child in children]
-                if _exact(total, parts):
+                if _adds_up(figures.value(parent, column), (figures.value(child, column) for child in children)):
                     continue
-                total = _short(total, f"{parent_code} {parent.label}")
-                parts = [_short(term, f"{code_of(child)} {child.label}") for term, child in zip(parts, children)]
+                total = _short(figures.term(table, parent, column), f"{parent_code} {parent.label}")
+                parts = [_short(figures.term(table, child, column), f"{code_of(child)} {child.label}")
+                         for child in children]
                 where_en, where_zh = _where(table, parent)
                 header = f" / {column.header}" if column.header else ""
                 finding = compare(code, total, parts, where_en + header, where_zh + header, rule=rule.id)
@@ -413,18 +409,24 @@ def check_match(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterato
     left_lines = {line.key.slug: line for line in left_table.lines if line_matches(line, pattern, left_side)}
     right_lines = {line.key.slug: line for line in right_table.lines if line_matches(line, pattern, right_side)}
     for key in sorted(set(left_lines) | set(right_lines)):
-        terms: list[Term] = []
+        cells: list[tuple[Table, Line | None, Column | None]] = []  # an absent line has no cell
         for table, lines, spec, side in ((left_table, left_lines, left_spec, left_side),
                                          (right_table, right_lines, right_spec, right_side)):
             line = lines.get(key)
             if line is None:
-                terms.append(Term.of(None, None, f"{table.title}: {key} (absent)"))
+                cells.append((table, None, None))
                 continue
             column = find_column(table, spec.get("column"), line.side or side)
             if column is None:
                 break
-            terms.append(figures.term(table, line, column))
+            cells.append((table, line, column))
         else:
+            left_value, right_value = (ZERO if line is None or column is None else figures.value(line, column)
+                                       for _, line, column in cells)
+            if _adds_up(left_value, (right_value,)):
+                continue
+            terms = [Term.of(None, None, f"{table.title}: {key} (absent)") if line is None or column is None
+                     else figures.term(table, line, column) for table, line, column in cells]
             finding = compare(code, terms[0], [terms[1]], f"{key} ({rule.id})", f"{key}（{rule.id}）", rule=rule.id)
             if finding:
                 yield finding

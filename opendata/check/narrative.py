@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from functools import cache
 from typing import Iterator
 
 from ..model.disclosure import Claim, Disclosure
 from ..model.money import Amount
 from ..vocab import norm_label, recognition
 from .identities import Identities, compare, glossary_says, money
-from .quantities import Resolved, cell_term, code_of, find_column, resolve
+from .quantities import Figures, Resolved, cell_term, code_of, find_column, resolve
 from .report import ERROR, INFO, WARNING, Finding
 from .rounding import ZERO, Term, bound_of, severity_of
 
@@ -35,7 +36,11 @@ _QUALIFIERS = ("预算", "拨款", "基金", "资本", "财政", "经费", "支�
 
 def _match_length(subject: str, names: tuple[str, ...]) -> int:
     """How well a subject matches names: 0 not at all, else the matched length (exact beats ends-with)."""
-    norm = norm_label(subject)
+    return _norm_match_length(norm_label(subject), names)
+
+
+def _norm_match_length(norm: str, names: tuple[str, ...]) -> int:
+    """``_match_length`` of a subject already through ``norm_label``."""
     best = 0
     for name in names:
         if norm == name:
@@ -49,19 +54,17 @@ def _matches(subject: str, names: tuple[str, ...]) -> bool:
     return _match_length(subject, names) > 0
 
 
-def subject_quantity(disclosure: Disclosure, subject: str, declared: Identities) -> Resolved | None:
+def subject_quantity(disclosure: Disclosure, subject: str, declared: Identities,
+                     figures: Figures | None = None) -> Resolved | None:
     """The table figure a narrative subject refers to: the best-matching applicable ``[[subject]]`` row
     (exact name before the longest ends-with match; declaration order breaks ties)."""
-    ranked = sorted(
-        ((-_match_length(subject, entry.names), order, entry) for order, entry in enumerate(declared.subjects)),
-        key=lambda item: (item[0], item[1]),
-    )
-    for score, _, entry in ranked:
-        if score == 0:
-            break
+    norm = norm_label(subject)
+    scored = ((-_norm_match_length(norm, entry.names), order, entry) for order, entry in enumerate(declared.subjects))
+    ranked = sorted((item for item in scored if item[0] != 0), key=lambda item: (item[0], item[1]))
+    for _, _, entry in ranked:
         if not glossary_says(disclosure, entry.when_glossary):
             continue
-        resolved = resolve(disclosure, entry.quantity)
+        resolved = resolve(disclosure, entry.quantity, figures)
         if resolved is not None and resolved.line_present:
             return resolved
     return None
@@ -82,7 +85,7 @@ def _claim_term(claim: Claim) -> Term:
     return Term.of(claim.amount, claim.locator, claim.subject)
 
 
-def check_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+def check_amounts(disclosure: Disclosure, declared: Identities, figures: Figures | None = None) -> Iterator[Finding]:
     """Every stated amount of the disclosure's year that names a table quantity must match it."""
     for claim in disclosure.claims:
         if claim.kind != "amount" or claim.unit not in MONEY_UNITS:
@@ -90,7 +93,7 @@ def check_amounts(disclosure: Disclosure, declared: Identities) -> Iterator[Find
         year = claim_year(claim)
         if year is not None and year != disclosure.year:
             continue
-        resolved = subject_quantity(disclosure, claim.subject, declared)
+        resolved = subject_quantity(disclosure, claim.subject, declared, figures)
         if resolved is None:
             continue
         stated = _claim_term(claim)
@@ -259,7 +262,7 @@ def _check_ratio(claim: Claim, num: Term, den: Term, what_en: str, what_zh: str,
     )
 
 
-def check_changes(disclosure: Disclosure, declared: Identities) -> Iterator[Finding]:
+def check_changes(disclosure: Disclosure, declared: Identities, figures: Figures | None = None) -> Iterator[Finding]:
     """Changes, rates and direction words against the current and base figures where both are known."""
     for claims in _paragraphs(disclosure).values():
         for index, claim in enumerate(claims):
@@ -274,7 +277,7 @@ def check_changes(disclosure: Disclosure, declared: Identities) -> Iterator[Find
                     (claim.value,), (claim.locator,), "change",
                 )
                 continue
-            current, base = _current_and_base(disclosure, claims, index, declared)
+            current, base = _current_and_base(disclosure, claims, index, declared, figures)
             if current is None:
                 continue
             if claim.kind == "change" and claim.unit in MONEY_UNITS and base is not None:
@@ -286,7 +289,7 @@ def check_changes(disclosure: Disclosure, declared: Identities) -> Iterator[Find
 
 
 def _current_and_base(
-    disclosure: Disclosure, claims: list[Claim], index: int, declared: Identities
+    disclosure: Disclosure, claims: list[Claim], index: int, declared: Identities, figures: Figures | None = None
 ) -> tuple[Term | None, Term | None]:
     claim = claims[index]
     if claim.code:  # "2023年执行数为54.60万元，2024年预算安排53.84万元，比2023年…减少1.39%": the code ties them
@@ -302,7 +305,7 @@ def _current_and_base(
     base_claims = [c for c in same if base_year is not None and claim_year(c) == base_year]
     current: Term | None = _claim_term(current_claims[-1]) if current_claims else None
     if current is None and claim.year in (None, disclosure.year):
-        resolved = subject_quantity(disclosure, claim.subject, declared)
+        resolved = subject_quantity(disclosure, claim.subject, declared, figures)
         current = resolved.term if resolved is not None else None
     base = _claim_term(base_claims[-1]) if base_claims else None
     return current, base
@@ -489,6 +492,13 @@ _PATH_LEVEL = re.compile(r"([\u4e00-\u9fff()]+?)\((类|款|项)\)")
 _CODE_IN_TEXT = re.compile(r"(?<!\d)(\d{3}(?:\d{2}){0,2})(?!\d)\s*[“\"「]?([\u4e00-\u9fff]+)")
 
 
+@cache
+def _class_aliases() -> dict[str, tuple[str, ...]]:
+    """Functional class code → its code-list name and older names, through ``norm_label`` (made once)."""
+    return {c.code: tuple(norm_label(name) for name in (c.name_zh, *c.aliases))
+            for c in recognition().functional_classes}
+
+
 def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
     """A code named in the text must carry the name the tables print for it."""
     names = table_names(disclosure)
@@ -508,7 +518,8 @@ def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
                 continue
             seen.add((code, stated))
             yield _name_finding(code, stated, names[code], claim.sentence, claim.locator)
-    classes = {c.code: c for c in recognition().functional_classes}
+    aliases = _class_aliases()
+    named = [(code, printed, aliases[code]) for code, printed in names.items() if code in aliases]
     for section in disclosure.sections:
         if section.key in ("glossary",):
             continue
@@ -522,15 +533,11 @@ def check_code_names(disclosure: Disclosure) -> Iterator[Finding]:
                     continue
                 seen.add((code, words))
                 yield _name_finding(code, words, names[code], paragraph, _paragraph_locator(disclosure, section, paragraph))
-            for code, printed in names.items():
-                known = classes.get(code)
-                if known is None:
-                    continue
-                for alias in (known.name_zh, *known.aliases):
-                    alias_norm = norm_label(alias)
+            for code, printed, names_of_class in named:
+                for alias_norm in names_of_class:
                     if alias_norm in printed or (code, alias_norm) in seen:
                         continue
-                    if any(alias_norm in name for name in printed) or alias_norm not in text:
+                    if alias_norm not in text or any(alias_norm in name for name in printed):
                         continue
                     seen.add((code, alias_norm))
                     yield _name_finding(code, alias_norm, printed, paragraph,
@@ -557,12 +564,13 @@ def _name_finding(code: str, stated: str, printed: dict[str, list], sentence: st
     )
 
 
-def check_narrative(disclosure: Disclosure, declared: Identities) -> list[Finding]:
+def check_narrative(disclosure: Disclosure, declared: Identities, figures: Figures | None = None) -> list[Finding]:
+    figures = figures or Figures()
     findings: list[Finding] = []
-    findings.extend(check_amounts(disclosure, declared))
+    findings.extend(check_amounts(disclosure, declared, figures))
     findings.extend(check_code_amounts(disclosure, declared))
     findings.extend(check_change_sums(disclosure, declared))
-    findings.extend(check_changes(disclosure, declared))
+    findings.extend(check_changes(disclosure, declared, figures))
     findings.extend(check_shares(disclosure))
     findings.extend(check_comparisons(disclosure, declared))
     findings.extend(check_code_names(disclosure))

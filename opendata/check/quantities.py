@@ -23,7 +23,7 @@ from decimal import Decimal
 from ..errors import Locator
 from ..model.disclosure import Column, Disclosure, Line, Table
 from ..model.money import Amount
-from .rounding import Term
+from .rounding import ZERO, Term
 
 _SELECTOR = re.compile(r"^(?P<source>[a-z0-9-]+)(?:\[(?P<line>[^\]]+)\])?(?:\.(?P<column>[a-z0-9@:-]+))?$")
 
@@ -109,11 +109,26 @@ class Figures:
     one per call).
     """
 
-    __slots__ = ("_terms", "_lines")
+    __slots__ = ("_terms", "_values", "_lines")
 
     def __init__(self) -> None:
         self._terms: dict[tuple[int, int, int], Term] = {}
+        self._values: dict[tuple[int, int], Decimal] = {}
         self._lines: dict[int, dict[str, Line]] = {}
+
+    def value(self, line: Line, column: Column) -> Decimal:
+        """``cell_term(table, line, column).value`` (yuan, 0 for a blank) without making the term."""
+        key = (id(line), column.index)
+        value = self._values.get(key)
+        if value is None:
+            value = ZERO
+            for cell in line.cells:
+                if cell.column.index == column.index:
+                    if cell.amount is not None:
+                        value = cell.amount.yuan
+                    break
+            self._values[key] = value
+        return value
 
     def term(self, table: Table, line: Line, column: Column) -> Term:
         """``cell_term(table, line, column)``, made once."""
