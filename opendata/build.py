@@ -205,6 +205,7 @@ class _Made:
     package: str | None = None
     files: dict[str, bytes] | None = None
     entry: dict[str, Any] | None = None  # catalogue facts (and, for unchanged, the whole manifest entry)
+    fragment: Any = None  # the package's part of the catalogue (emit.catalog.Fragment), for built packages
     errors: int = 0
     warnings: int = 0
     message: str | None = None
@@ -303,7 +304,7 @@ def _read_source(path: Path) -> bytes:
 
 def _make(task: _Task) -> _Made:
     """Worker: one source to its package files, or ``unchanged`` when the manifest says so."""
-    from .emit.catalog import entry_of
+    from .emit.catalog import entry_of, fragment
 
     path = Path(task.path)
     name = path.name
@@ -333,7 +334,8 @@ def _make(task: _Task) -> _Made:
     # The landing page (not a DCAT distribution) and what the catalog page shows, kept in the manifest.
     files["index.html"] = package_page(disclosure, files, dataset_iri=entry["dataset"], config=task.options.config)
     entry["page"] = page_facts(disclosure, files)
-    return _Made(task.path, "built", key, disclosure.slug, files, entry, errors, warnings)
+    part = fragment(entry, task.options.config, task.options.issued)
+    return _Made(task.path, "built", key, disclosure.slug, files, entry, part, errors, warnings)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -485,11 +487,43 @@ def read_record(out: Path, key: str) -> dict[str, Any] | None:
     return data
 
 
-def _write_record(out: Path, entry: dict[str, Any], fsync: bool) -> None:
+_FRAGMENT_SUFFIXES = (".catalog.ttl", ".catalog.jsonld")
+
+
+def _write_record(out: Path, entry: dict[str, Any], fragment: Any, fsync: bool) -> None:
+    """The record of a built package and, before it, its catalogue fragment (the record is what makes
+    a build key count as done, so it is written last)."""
+    _write_fragment(out, entry["key"], fragment, fsync)
+    entry["fragment"] = _fragment_digest(fragment)
+    body = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    write_file_atomic(out / MANIFEST_DIR / f"{entry['key']}.json", body, fsync)
+
+
+def _write_fragment(out: Path, key: str, fragment: Any, fsync: bool) -> None:
     folder = out / MANIFEST_DIR
     folder.mkdir(exist_ok=True)
-    body = (json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    write_file_atomic(folder / f"{entry['key']}.json", body, fsync)
+    write_file_atomic(folder / f"{key}.catalog.ttl", fragment.turtle.encode("utf-8"), fsync)
+    write_file_atomic(folder / f"{key}.catalog.jsonld", fragment.jsonld.encode("utf-8"), fsync)
+
+
+def _fragment_digest(fragment: Any) -> str:
+    return hashlib.sha256(f"{fragment.turtle}\0{fragment.jsonld}".encode("utf-8")).hexdigest()
+
+
+def _read_fragment(out: Path, entry: dict[str, Any]) -> Any:
+    """The catalogue fragment kept beside a record, or ``None`` when it is missing, unreadable or not
+    the one the record was written with."""
+    from .emit.catalog import Fragment
+
+    folder = out / MANIFEST_DIR
+    try:
+        turtle, jsonld = (
+            (folder / f"{entry['key']}{suffix}").read_bytes().decode("utf-8") for suffix in _FRAGMENT_SUFFIXES
+        )
+    except (OSError, UnicodeDecodeError):
+        return None
+    part = Fragment(turtle=turtle, jsonld=jsonld)
+    return part if entry.get("fragment") == _fragment_digest(part) else None
 
 
 def _pointer(out: Path, source: str) -> Path:
@@ -522,7 +556,7 @@ def _prune_records(out: Path, keep: set[str]) -> None:
                     key = None
                 if key not in keep:
                     os.unlink(entry.path)
-            elif entry.name.endswith(".json") and entry.name[:-5] not in keep:
+            elif entry.name.endswith((".json", *_FRAGMENT_SUFFIXES)) and entry.name.split(".", 1)[0] not in keep:
                 os.unlink(entry.path)
 
 
@@ -594,6 +628,60 @@ def _compare_folder(out: Path, package: str, files: dict[str, bytes]) -> list[st
     return differences
 
 
+def _catalog_in_memory(entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
+                       options: BuildOptions) -> dict[str, bytes]:
+    import io
+
+    from .emit.catalog import write_catalog
+
+    ttl, jsonld = io.BytesIO(), io.BytesIO()
+    write_catalog(entries, fragment_of, options.config, options.issued, ttl, jsonld)
+    return {"catalog.ttl": ttl.getvalue(), "catalog.jsonld": jsonld.getvalue()}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (compared in blocks, not read whole)."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as x, b.open("rb") as y:
+            while True:
+                block = x.read(1 << 20)
+                if block != y.read(1 << 20):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+
+
+def _write_catalog_files(out: Path, entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
+                         options: BuildOptions) -> None:
+    """Stream ``catalog.ttl`` and ``catalog.jsonld`` into temporary files beside them, then replace the
+    old ones; a catalogue file whose bytes did not change is left alone (its modification time too)."""
+    from .emit.catalog import write_catalog
+
+    tmp = {name: out / f"{_TMP_PREFIX}{os.getpid()}-{name}" for name in CATALOG_FILES}
+    try:
+        with tmp["catalog.ttl"].open("wb") as ttl, tmp["catalog.jsonld"].open("wb") as jsonld:
+            write_catalog(entries, fragment_of, options.config, options.issued, ttl, jsonld)
+            for handle in (ttl, jsonld):
+                if options.fsync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        for name, path in tmp.items():
+            if _same_file(path, out / name):
+                path.unlink()
+            else:
+                os.replace(path, out / name)
+        if options.fsync:
+            _fsync_dir(out)
+    finally:
+        for path in tmp.values():
+            if path.exists():
+                path.unlink()
+
+
 def build(
     sources: Iterable[str | Path],
     out: str | Path,
@@ -605,7 +693,7 @@ def build(
     Raises ``UnreadableInput`` for a source path that does not exist, ``BuildLocked`` when another
     build holds ``out`` longer than ``options.lock_timeout``, ``ConfigError`` for a bad option.
     """
-    from .emit.catalog import render_catalog
+    from .emit.catalog import fragment as render_fragment
 
     options = options or BuildOptions()
     options = replace(options, issued=issued_from(options.issued))
@@ -623,6 +711,7 @@ def build(
         tasks = [_Task(str(p), options, str(out)) for p in paths]
         results: list[PackageResult] = []
         entries: dict[str, dict[str, Any]] = {}
+        fragments: dict[str, Any] = {}  # check mode only: nothing is written, so they stay in memory
         differences: list[str] = []
         produced: dict[str, str] = {}
         for made in _results(tasks, options.jobs, lock.fd if lock else None):
@@ -657,8 +746,10 @@ def build(
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
                         "files": files_meta, "errors": made.errors, "warnings": made.warnings,
                     }
-                    if not checking:  # recorded only once the folder is in place
-                        _write_record(out, entries[package], options.fsync)
+                    if checking:
+                        fragments[package] = made.fragment
+                    else:  # recorded only once the folder is in place
+                        _write_record(out, entries[package], made.fragment, options.fsync)
                         write_file_atomic(_pointer(out, made.source),
                                           (json.dumps({"key": made.key}) + "\n").encode(), options.fsync)
                 status = "checked" if checking else made.status
@@ -666,15 +757,24 @@ def build(
             results.append(result)
             if progress:
                 progress(result)
-        catalog = render_catalog(
-            [entries[p] for p in sorted(entries)], options.config, issued=options.issued,
-        )
+        def fragment_of(entry: dict[str, Any]) -> Any:
+            if checking:
+                return fragments.get(entry["package"]) or render_fragment(entry, options.config, options.issued)
+            part = _read_fragment(out, entry)
+            if part is None:  # lost or damaged: render it again from the record, and keep it
+                part = render_fragment(entry, options.config, options.issued)
+                _write_fragment(out, entry["key"], part, options.fsync)
+            return part
+
         from .emit.html import catalog_page
 
-        catalog["index.html"] = catalog_page([entries[p] for p in sorted(entries)], options.config)
+        ordered = [entries[p] for p in sorted(entries)]
+        page = catalog_page(ordered, options.config)
         stale = sorted(_package_folders(out) - set(produced))
         pruned: list[str] = []
         if checking:
+            catalog = _catalog_in_memory(ordered, fragment_of, options)
+            catalog["index.html"] = page
             for name, data in sorted(catalog.items()):
                 path = out / name
                 if not path.is_file():
@@ -683,10 +783,10 @@ def build(
                     differences.append(f"{name} (differs)")
             differences += [f"{name}/ (not produced by this build)" for name in stale]
         else:
-            for name, data in sorted(catalog.items()):
-                path = out / name
-                if not (path.is_file() and path.read_bytes() == data):
-                    write_file_atomic(path, data, options.fsync)
+            _write_catalog_files(out, ordered, fragment_of, options)
+            path = out / "index.html"
+            if not (path.is_file() and path.read_bytes() == page):
+                write_file_atomic(path, page, options.fsync)
             if options.prune:
                 for name in stale:
                     shutil.rmtree(out / name)

@@ -397,6 +397,45 @@ def test_catalog_describes_every_package_and_file(tmp_path: Path) -> None:
             assert turtle.value(dist, DCAT.mediaType) is not None
 
 
+def test_catalog_from_kept_fragments_is_the_catalog_rendered_afresh(tmp_path: Path) -> None:
+    """A rebuild writes the catalogue from each package's fragment kept beside its record; it gives the
+    bytes of a catalogue rendered from the entries in memory, and a lost or damaged fragment is rendered
+    again rather than left out."""
+    from opendata.emit.catalog import render_catalog
+
+    out = tmp_path / "out"
+    config = Config(download_url="https://files.example.cn/packages/", publisher_name="某某财政局")
+    options = BuildOptions(fsync=False, config=config, issued="2024-03-01")
+    sources = [SAMPLE, variant(tmp_path, "305"), variant(tmp_path, "306")]
+    build(sources, out, options)
+    first = {name: (out / name).read_bytes() for name in ("catalog.ttl", "catalog.jsonld")}
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / ".opendata-manifest").glob("*.json"))
+               if not p.name.startswith("source-")]
+    assert len(records) == 3
+    assert render_catalog(records, config, "2024-03-01") == first
+    fragments = sorted((out / ".opendata-manifest").glob("*.catalog.ttl"))
+    assert len(fragments) == 3
+    fragments[0].unlink()
+    fragments[1].with_name(fragments[1].name.replace(".ttl", ".jsonld")).write_bytes(b"\xff\xfe")
+    damaged = fragments[2].read_bytes()
+    fragments[2].write_bytes(damaged[: len(damaged) // 2])  # cut short: still UTF-8, caught by its digest
+    assert {p.status for p in build(sources, out, options).packages} == {"unchanged"}
+    assert {name: (out / name).read_bytes() for name in first} == first
+    assert len(list((out / ".opendata-manifest").glob("*.catalog.*"))) == 6  # both kept again
+    assert b"\xff\xfe" not in b"".join(p.read_bytes() for p in (out / ".opendata-manifest").glob("*.catalog.jsonld"))
+    # one source gone: --prune removes its folder, record and fragments, and the catalogue follows
+    assert build(sources[:2], out, replace_options(options, prune=True)).pruned
+    assert len(list((out / ".opendata-manifest").glob("*.catalog.*"))) == 4
+    assert render_catalog([r for r in records if (out / r["package"]).is_dir()], config, "2024-03-01") == {
+        name: (out / name).read_bytes() for name in first}
+
+
+def replace_options(options: BuildOptions, **changes: object) -> BuildOptions:
+    import dataclasses
+
+    return dataclasses.replace(options, **changes)
+
+
 def test_no_rdf_leaves_the_linked_data_out(tmp_path: Path) -> None:
     result = build([SAMPLE], tmp_path / "out", BuildOptions(fsync=False, rdf=False))
     folder = tmp_path / "out" / PACKAGE

@@ -11,13 +11,15 @@ is. Written with the project's deterministic serialisers, no RDF library.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable, Mapping
+import io
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from .. import iris
 from ..config import Config
 from ..model.disclosure import Disclosure
-from .serialise import Lit, Triple, group, jsonld, sort_triples, turtle
+from .serialise import Group, Lit, Triple, group, jsonld, sort_triples, turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -107,8 +109,9 @@ def _lit(text: str | None, lang: str | None = None, datatype: str | None = None)
     return None if text is None or text == "" else Lit(text, datatype, lang)
 
 
-def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> list[Triple]:
-    """The catalogue as triples; ``entries`` are ``entry_of`` results."""
+def _head_triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None) -> list[Triple]:
+    """The catalogue node, its publisher and licence, and the nodes packages share (departments,
+    divisions, years): everything of the catalogue that is not one package's own."""
     base = iris.check_base(config.base_iri)
     catalog = f"{base}/catalog"
     out: list[Triple] = []
@@ -119,11 +122,9 @@ def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | 
 
     add(catalog, TYPE, DCAT + "Catalog")
     add(catalog, DCT + "title", _lit(config.catalog_title, "en" if config.catalog_title.isascii() else "zh"))
-    date = None
     if issued:
-        date = _lit(issued, datatype=XSD + ("dateTime" if "T" in issued else "date"))
-        add(catalog, DCT + "issued", date)
-    publisher = config.publisher_iri or (f"{base}/publisher" if config.publisher_name else None)
+        add(catalog, DCT + "issued", _date(issued))
+    publisher = _publisher(config)
     if publisher:
         add(catalog, DCT + "publisher", publisher)
         add(publisher, TYPE, FOAF + "Agent")
@@ -134,56 +135,144 @@ def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | 
         add(licence, TYPE, DCT + "LicenseDocument")
         add(licence, RDFS + "label", _lit(config.licence_title or config.licence))
     for entry in entries:
-        ds = entry["dataset"]
-        add(catalog, DCAT + "dataset", ds)
-        add(ds, TYPE, DCAT + "Dataset")
-        add(ds, DCT + "identifier", _lit(entry["name"]))
-        add(ds, DCT + "title", _lit(entry["title"], "zh"))
-        add(ds, DCAT + "keyword", _lit("部门预算" if entry["phase"] == "budget" else "部门决算", "zh"))
-        add(ds, DCAT + "keyword", _lit(entry["department"], "zh"))
-        add(ds, DCT + "creator", entry["department_iri"])
+        add(catalog, DCAT + "dataset", entry["dataset"])
         add(entry["department_iri"], TYPE, FOAF + "Agent")
         add(entry["department_iri"], FOAF + "name", _lit(entry["department"], "zh"))
-        add(ds, DCT + "publisher", publisher or entry["department_iri"])
-        add(ds, DCT + "license", licence)
-        add(ds, DCT + "issued", date)
         year = iris.year_iri(entry["year"])
-        add(ds, DCT + "temporal", year)
         add(year, TYPE, DCT + "PeriodOfTime")
         add(year, DCAT + "startDate", Lit(f"{entry['year']:04d}-01-01", XSD + "date"))
         add(year, DCAT + "endDate", Lit(f"{entry['year']:04d}-12-31", XSD + "date"))
         if entry.get("division_iri"):
             division = entry["division_iri"]
-            add(ds, DCT + "spatial", division)
             add(division, TYPE, DCT + "Location")
             add(division, RDFS + "label", _lit(entry["division_name"], "zh"))
             add(division, DCT + "identifier", _lit(entry["division_code"]))
-        for dist in entry["distributions"]:
-            name = dist["name"]
-            it = f"{ds}/distribution/{iris.segment(name)}"
-            suffix = name[name.rfind("."):]
-            add(ds, DCAT + "distribution", it)
-            add(it, TYPE, DCAT + "Distribution")
-            add(it, DCT + "title", _lit(name))
-            add(it, DCAT + "mediaType", MEDIA + FORMATS[suffix])
-            add(it, DCAT + "byteSize", Lit(str(dist["bytes"]), XSD + "nonNegativeInteger"))
-            add(it, DCT + "conformsTo", CONFORMS.get(name))
-            if config.download_url:
-                url = config.download_url + quote(f"{entry['package']}/{name}", safe="/")
-                add(it, DCAT + "downloadURL", url)
-                add(it, DCAT + "accessURL", url)
-            checksum = f"{it}#sha256"
-            add(it, SPDX + "checksum", checksum)
-            add(checksum, TYPE, SPDX + "Checksum")
-            add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
-            add(checksum, SPDX + "checksumValue", Lit(dist["sha256"], XSD + "hexBinary"))
     return out
 
 
+def _date(issued: str) -> Lit:
+    return Lit(issued, XSD + ("dateTime" if "T" in issued else "date"))
+
+
+def _publisher(config: Config) -> str | None:
+    base = iris.check_base(config.base_iri)
+    return config.publisher_iri or (f"{base}/publisher" if config.publisher_name else None)
+
+
+def _package_triples(entry: Mapping[str, Any], config: Config, issued: str | None) -> list[Triple]:
+    """One package's own nodes: its ``dcat:Dataset``, distributions and checksums."""
+    out: list[Triple] = []
+
+    def add(s: str, p: str, o: str | Lit | None) -> None:
+        if o is not None:
+            out.append((s, p, o))
+
+    ds = entry["dataset"]
+    add(ds, TYPE, DCAT + "Dataset")
+    add(ds, DCT + "identifier", _lit(entry["name"]))
+    add(ds, DCT + "title", _lit(entry["title"], "zh"))
+    add(ds, DCAT + "keyword", _lit("部门预算" if entry["phase"] == "budget" else "部门决算", "zh"))
+    add(ds, DCAT + "keyword", _lit(entry["department"], "zh"))
+    add(ds, DCT + "creator", entry["department_iri"])
+    add(ds, DCT + "publisher", _publisher(config) or entry["department_iri"])
+    add(ds, DCT + "license", config.licence_iri)
+    add(ds, DCT + "issued", _date(issued) if issued else None)
+    add(ds, DCT + "temporal", iris.year_iri(entry["year"]))
+    if entry.get("division_iri"):
+        add(ds, DCT + "spatial", entry["division_iri"])
+    for dist in entry["distributions"]:
+        name = dist["name"]
+        it = f"{ds}/distribution/{iris.segment(name)}"
+        suffix = name[name.rfind("."):]
+        add(ds, DCAT + "distribution", it)
+        add(it, TYPE, DCAT + "Distribution")
+        add(it, DCT + "title", _lit(name))
+        add(it, DCAT + "mediaType", MEDIA + FORMATS[suffix])
+        add(it, DCAT + "byteSize", Lit(str(dist["bytes"]), XSD + "nonNegativeInteger"))
+        add(it, DCT + "conformsTo", CONFORMS.get(name))
+        if config.download_url:
+            url = config.download_url + quote(f"{entry['package']}/{name}", safe="/")
+            add(it, DCAT + "downloadURL", url)
+            add(it, DCAT + "accessURL", url)
+        checksum = f"{it}#sha256"
+        add(it, SPDX + "checksum", checksum)
+        add(checksum, TYPE, SPDX + "Checksum")
+        add(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
+        add(checksum, SPDX + "checksumValue", Lit(dist["sha256"], XSD + "hexBinary"))
+    return out
+
+
+def triples(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> list[Triple]:
+    """The catalogue as triples; ``entries`` are ``entry_of`` results."""
+    entries = list(entries)
+    out = _head_triples(entries, config, issued)
+    for entry in entries:
+        out += _package_triples(entry, config, issued)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """One package's own part of the catalogue as text, rendered once when the package is built and
+    kept beside its manifest record, so that a rebuild writes the catalogue by concatenation."""
+
+    turtle: str  # subject blocks, no prefixes
+    jsonld: str  # node objects, one per line, joined by ",\n"
+
+
+def _turtle_blocks(groups: list[Group]) -> str:
+    """The subject blocks of ``turtle(groups)``: what follows the prefix lines."""
+    return turtle(groups)[len(turtle([])):].decode("utf-8")
+
+
+_JSONLD_END = "\n]}\n"
+
+
+def _jsonld_nodes(groups: list[Group]) -> str:
+    """The node objects of ``jsonld(groups)``: what lies between ``"@graph": [`` and ``]``."""
+    empty = jsonld([]).decode("utf-8")
+    start = len(empty) - len(_JSONLD_END)  # jsonld([]) is the opening, an empty line and the end
+    return jsonld(groups).decode("utf-8")[start:-len(_JSONLD_END)]
+
+
+def fragment(entry: Mapping[str, Any], config: Config, issued: str | None = None) -> Fragment:
+    """The catalogue text of one package (``entry`` from ``entry_of``)."""
+    groups = group(sort_triples(_package_triples(entry, config, issued)))
+    return Fragment(turtle=_turtle_blocks(groups), jsonld=_jsonld_nodes(groups))
+
+
+def write_catalog(
+    entries: Sequence[Mapping[str, Any]],
+    fragment_of: Callable[[Mapping[str, Any]], Fragment],
+    config: Config,
+    issued: str | None,
+    ttl: BinaryIO,
+    jsonld_out: BinaryIO,
+) -> None:
+    """Write ``catalog.ttl`` and ``catalog.jsonld`` to two binary streams.
+
+    First the nodes that are not one package's own (the catalogue, publisher, licence, departments,
+    divisions and years, in canonical order), then each package's fragment in the order of its dataset
+    IRI. Only the entries' small facts are held; the fragments are fetched one at a time, so memory does
+    not grow with the size of the catalogue, and unchanged packages cost a file read, not a rendering.
+    """
+    ordered = sorted(entries, key=lambda e: e["dataset"])
+    head = group(sort_triples(_head_triples(ordered, config, issued)))
+    ttl.write(turtle(head, header=CATALOG_HEADER))
+    document = jsonld(head).decode("utf-8")
+    jsonld_out.write(document[:-len(_JSONLD_END)].encode("utf-8"))
+    for entry in ordered:
+        part = fragment_of(entry)
+        ttl.write(part.turtle.encode("utf-8"))
+        jsonld_out.write((",\n" + part.jsonld).encode("utf-8"))
+    jsonld_out.write(_JSONLD_END.encode("utf-8"))
+
+
+CATALOG_HEADER = "opendata: DCAT catalogue of the data packages in this folder"
+
+
 def render_catalog(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> dict[str, bytes]:
-    """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries."""
-    groups = group(sort_triples(triples(entries, config, issued)))
-    return {
-        "catalog.ttl": turtle(groups, header="opendata: DCAT catalogue of the data packages in this folder"),
-        "catalog.jsonld": jsonld(groups),
-    }
+    """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries, in memory."""
+    ttl, json_ld = io.BytesIO(), io.BytesIO()
+    write_catalog(list(entries), lambda e: fragment(e, config, issued), config, issued, ttl, json_ld)
+    return {"catalog.ttl": ttl.getvalue(), "catalog.jsonld": json_ld.getvalue()}
