@@ -10,7 +10,7 @@ import csv
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -85,14 +85,19 @@ class Recognition:
     functional_classes: tuple[ClassCode, ...]
     economic_classes: tuple[ClassCode, ...]
     provinces: dict[str, str]
+    # functional 类 by normalised name and alias, the first class in code-list order winning
+    _class_names: dict[str, ClassCode] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names: dict[str, ClassCode] = {}
+        for cls in self.functional_classes:
+            for label in (cls.name_zh, *cls.aliases):
+                names.setdefault(norm_label(label), cls)
+        object.__setattr__(self, "_class_names", names)
 
     def class_by_name(self, name: str) -> ClassCode | None:
         """A functional 类 by its name or an alias (for summary tables that print names only)."""
-        key = norm_label(name)
-        for cls in self.functional_classes:
-            if key == norm_label(cls.name_zh) or key in (norm_label(a) for a in cls.aliases):
-                return cls
-        return None
+        return self._class_names.get(norm_label(name))
 
 
 def _classes(path: Path) -> tuple[ClassCode, ...]:

@@ -7,6 +7,7 @@ every number in every cell of the source gets an entry; a number in a cell nobod
 
 from __future__ import annotations
 
+from ..errors import Locator
 from ..model.disclosure import CoverageEntry
 from ..model.money import number_tokens
 from ..read.document import SourceDocument, SourceLine
@@ -24,6 +25,7 @@ STATUSES: dict[str, bool] = {
     "toc-page": False,  # a page number of the table of contents
     "not-understood": False,
 }
+_NOT_UNDERSTOOD = ("not-understood", "")  # the status and note of a cell nobody marked
 
 
 class Ledger:
@@ -54,6 +56,7 @@ class Ledger:
 
     def account(self, document: SourceDocument) -> tuple[CoverageEntry, ...]:
         entries: list[CoverageEntry] = []
+        marked = self._cells
         for line in document.lines:
             if not line.filled:
                 continue  # blank cells hold no number
@@ -62,8 +65,8 @@ class Ledger:
                 tokens = number_tokens(cell) if cell else None
                 if not tokens:
                     continue
-                status, note = self._cells.get((line.line, index), ("not-understood", ""))
-                locator = document.locate(line, column=index + 1)
+                status, note = marked.get((line.line, index), _NOT_UNDERSTOOD)
+                locator = Locator(document.name, line=line.line, page=line.page, column=index + 1)
                 for token in tokens:
                     token_status = status
                     if status == "text" and token in claimed:
