@@ -26,7 +26,8 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any, Iterable, Iterator, Mapping
+from itertools import repeat
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..model.disclosure import Disclosure, Project
 from ..model.money import Amount, canonical
@@ -222,12 +223,53 @@ def csv_bytes(
     Cells of ``free_text`` columns (default: all) are guarded against formula injection.
     """
     guards = [free_text is None or name in free_text for name in columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell(row.get(name), guard) for name, guard in zip(columns, guards)])
-    return buffer.getvalue().encode("utf-8")
+    table = [list(map(row.get, columns)) for row in rows]
+    texts = [_column_texts(values, guard) for values, guard in zip(zip(*table), guards)]
+    return _csv_text([columns, *zip(*texts)]).encode("utf-8")
+
+
+_QUOTED = re.compile('["\r\n\x00]')  # with a comma, what may make the csv module quote a field
+
+
+def _csv_text(rows: list[Sequence[str]]) -> str:
+    """Rows of text fields as CSV (LF after each line), exactly as ``csv.writer`` writes them.
+
+    A line whose fields contain no comma, quote, CR, LF or NUL is its fields joined by commas (that is
+    what the csv module writes for it); the other lines, rare, are written by the csv module. The
+    common case, no such line at all, is told from the whole text at once.
+    """
+    lines = list(map(",".join, rows))
+    commas = len(rows[0]) - 1
+    text = "\n".join(lines) + "\n"
+    if commas > 0 and text.count(",") == commas * len(lines) and text.count("\n") == len(lines) \
+            and not _QUOTED.search(text.replace("\n", "")):
+        return text
+    for index, (line, fields) in enumerate(zip(lines, rows)):
+        if commas < 1 or line.count(",") != commas or _QUOTED.search(line):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow(fields)
+            lines[index] = buffer.getvalue()
+        else:
+            lines[index] = line + "\n"
+    return "".join(lines)
+
+
+_BLANK = {None: ""}
+
+
+def _column_texts(values: tuple[object, ...], guard: bool) -> list[str]:
+    """``cell`` of every value of one column. The common columns (text needing no guard, whole numbers,
+    with blanks) are converted in C loops: ``_BLANK.get(value, text)`` is "" for None, else the text."""
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE} and not (guard and any(map(str.startswith, filter(None, values), repeat(_FORMULA_PREFIXES)))):
+        return list(map(_BLANK.get, values, values))
+    if kinds <= {int, _NONE}:
+        return list(map(_BLANK.get, values, map(str, values)))
+    return [cell(value, guard) for value in values]
+
+
+_NONE = type(None)
+_FORMULA_PREFIXES = tuple(_FORMULA_START)
 
 
 def _locator(locator: Any) -> dict[str, object]:
@@ -267,11 +309,18 @@ def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iter
     seen: set[str] = set()
     for table in disclosure.tables:
         for line in table.lines:
+            shared = {  # the same for every amount of the line
+                "fiscal_year": disclosure.year, "phase": disclosure.phase, "department_code": disclosure.department.code,
+                "table": table.kind, "table_title": table.title, "row_label": line.label, "line_item": line.key.item,
+                "functional_code": line.key.functional, "economic_code": line.key.economic, "level": line.level,
+                "serial": line.serial, "side": line.side,
+            }
+            slug = line.key.slug
             for c in line.cells:
                 amount = c.amount
                 if amount is None:
                     continue
-                parts = [table.kind, line.key.slug]
+                parts = [table.kind, slug]
                 if line.side:
                     parts.append(line.side)
                 parts.append(c.column.measure)
@@ -283,31 +332,21 @@ def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iter
                     while ident in seen:
                         ident += "+"
                 seen.add(ident)
-                row = _locator(c.locator)
-                row.update(
-                    id=ident,
-                    iri=fill("observation", dataset=dataset_iri, table=table.kind, line=line.key.slug,
-                             measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None,
-                    fiscal_year=disclosure.year,
-                    phase=disclosure.phase,
-                    department_code=disclosure.department.code,
-                    table=table.kind,
-                    table_title=table.title,
-                    row_label=line.label,
-                    line_item=line.key.item,
-                    functional_code=line.key.functional,
-                    economic_code=line.key.economic,
-                    level=line.level,
-                    serial=line.serial,
-                    side=line.side,
-                    measure=c.column.measure,
-                    fund=c.column.fund,
-                    amount_yuan=canonical(amount.yuan),
-                    source_amount=amount.text,
-                    source_unit=amount.unit.value,
-                    source_text=c.raw,
-                )
-                yield row
+                locator = c.locator
+                yield {
+                    **shared,
+                    "file": locator.file, "page": locator.page, "line": locator.line, "row": locator.row,
+                    "column": locator.column,
+                    "id": ident,
+                    "iri": fill("observation", dataset=dataset_iri, table=table.kind, line=slug,
+                                measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None,
+                    "measure": c.column.measure,
+                    "fund": c.column.fund,
+                    "amount_yuan": canonical(amount.yuan),
+                    "source_amount": amount.text,
+                    "source_unit": amount.unit.value,
+                    "source_text": c.raw,
+                }
 
 
 def _code_list(disclosure: Disclosure, scheme: str) -> list[dict[str, object]]:
@@ -475,11 +514,14 @@ def _glossary(disclosure: Disclosure) -> Iterator[dict[str, object]]:
 def _coverage(disclosure: Disclosure) -> Iterator[dict[str, object]]:
     from ..recognise.coverage import STATUSES
 
-    for position, entry in enumerate(disclosure.coverage, start=1):
-        row = _locator(entry.locator)
-        row.update(position=position, token=entry.token, status=entry.status,
-                   captured=STATUSES[entry.status], note=entry.note or None)
-        yield row
+    for position, entry in enumerate(disclosure.coverage, start=1):  # ~1,000 a document: one dict display each
+        locator = entry.locator
+        yield {
+            "file": locator.file, "page": locator.page, "line": locator.line, "table": locator.table,
+            "row": locator.row, "column": locator.column,
+            "position": position, "token": entry.token, "status": entry.status,
+            "captured": STATUSES[entry.status], "note": entry.note or None,
+        }
 
 
 def rows(disclosure: Disclosure, dataset_iri: str | None = None) -> dict[str, list[dict[str, object]]]:

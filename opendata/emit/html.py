@@ -373,9 +373,15 @@ def _size(size: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _json_script(data: Any) -> str:
-    """JSON for a <script> element: ``<``, ``>`` and ``&`` escaped so no text can end or open a tag."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+def _json_script(data: Any, compact: bool = False) -> str:
+    """JSON for a <script> element: ``<``, ``>`` and ``&`` escaped so no text can end or open a tag.
+
+    ``compact`` leaves out the indentation: the catalog page's JSON-LD grows with the number of
+    packages, and only unindented JSON is written by the json module's C encoder (~10x faster)."""
+    if compact:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    else:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -405,7 +411,7 @@ def _page_title_en(disclosure: Disclosure) -> str:
 
 
 def _document(title: str, description: str, jsonld: Mapping[str, Any], body: str, scripts: Sequence[str],
-              head_extra: str = "") -> bytes:
+              head_extra: str = "", compact_json: bool = False) -> bytes:
     script_text = "".join(f"<script>\n{asset(name)}</script>\n" for name in ("lang.js", *scripts))
     text = (
         "<!DOCTYPE html>\n"
@@ -416,7 +422,7 @@ def _document(title: str, description: str, jsonld: Mapping[str, Any], body: str
         '<meta name="generator" content="opendata">\n'
         f"{head_extra}"
         f"<style>\n{asset('page.css')}</style>\n"
-        f'<script type="application/ld+json">\n{_json_script(jsonld)}\n</script>\n'
+        f'<script type="application/ld+json">\n{_json_script(jsonld, compact_json)}\n</script>\n'
         "</head>\n<body>\n"
         '<a class="skip" href="#main">跳到正文 <span lang="en">Skip to content</span></a>\n'
         f"{body}"
@@ -1180,7 +1186,7 @@ def render_catalog_page(packages: Sequence[PackageEntry], *, catalog_iri: str | 
                    + f'<p class="note">{_bi("每个数据包的页面有图表、项目绩效目标和下载链接。", "Each package page has the chart, project targets and downloads.")}</p>\n')
         + "</div></main>\n"
     )
-    return _document(f"{title} · {title_en}", description, jsonld, body, ("catalog.js",))
+    return _document(f"{title} · {title_en}", description, jsonld, body, ("catalog.js",), compact_json=True)
 
 
 def _catalog_row(entry: PackageEntry) -> str:
@@ -1348,11 +1354,13 @@ def entry_from_data(data: Mapping[str, Any]) -> PackageEntry:
     )
 
 
-def catalog_page(entries: Iterable[Mapping[str, Any]], config: Any = None) -> bytes:
-    """``DIR/index.html`` from the build's catalog entries (``entry_of`` data, with ``page`` facts)."""
+def catalog_page(entries: Iterable[Mapping[str, Any] | PackageEntry], config: Any = None) -> bytes:
+    """``DIR/index.html`` from the build's catalog entries (``entry_of`` data, with ``page`` facts, or
+    the ``PackageEntry`` made of them)."""
     licence = getattr(config, "licence_iri", None)
     publisher = getattr(config, "publisher_name", None)
     base = getattr(config, "base_iri", None)
-    return render_catalog_page([entry_from_data(e) for e in entries], license=licence, publisher=publisher,
+    packages = [e if isinstance(e, PackageEntry) else entry_from_data(e) for e in entries]
+    return render_catalog_page(packages, license=licence, publisher=publisher,
                                catalog_iri=f"{base.rstrip('/')}/catalog" if base else None,
                                base_url=getattr(config, "download_url", None))
