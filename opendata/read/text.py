@@ -81,9 +81,12 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         raise UnreadableInput(f"invalid {encoding} at byte {error.start}", Locator(name, line=1)) from None
 
 
+_C0 = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 control characters other than \t \n \f \r
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:4096]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    bad = len(_C0.findall(sample))
     return bad / max(1, len(sample))
 
 

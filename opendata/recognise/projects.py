@@ -75,8 +75,8 @@ def _unit_in_labels(block: TableBlock) -> Unit | None:
     """The unit printed in a field label (项目资金（元）), which beats the document's default."""
     for line in block.rows:
         for cell in line.cells:
-            match = _UNIT_IN_LABEL.search(cell)
-            if match and "资金" in cell:
+            match = _UNIT_IN_LABEL.search(cell) if "资金" in cell else None
+            if match:
                 return Unit.parse(match.group(1))
     return None
 

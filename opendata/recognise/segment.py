@@ -113,8 +113,7 @@ def is_meta(line: SourceLine) -> bool:
         return True
     if len(filled) == 1 and _DEPT_LINE.match(filled[0].strip()) and not parse_decimal(filled[0]):
         return True
-    if len(filled) > 1 and all(_META.match(norm_label(c)) for c in filled):
-        return True
+    # a line of several meta cells (单位：万元 | 预算年度：2024) is one: its first cell matched above
     return False
 
 
@@ -163,7 +162,8 @@ Block = TableBlock | NarrativeLine | TocLine
 
 
 def _header_signature(lines: list[SourceLine]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(norm_label(c) for c in line.cells if c.strip()) for line in lines)
+    # norm_label drops surrounding whitespace anyway: the stripped cells normalise alike
+    return tuple(tuple(map(norm_label, line.filled)) for line in lines)
 
 
 def _is_header_like(line: SourceLine, headers: frozenset[tuple[str, ...]]) -> bool:
