@@ -10,7 +10,6 @@ is. Written with the project's deterministic serialisers, no RDF library.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
@@ -77,7 +76,7 @@ def publisher_of(config: Config) -> dict[str, str] | None:
 
 def entry_of(disclosure: Disclosure, base_iri: str, files: Mapping[str, bytes]) -> dict[str, Any]:
     """What the catalogue says about one package (kept in the build manifest between builds)."""
-    from .datapackage import package_id
+    from .datapackage import digest, package_id
 
     d = disclosure
     base = iris.check_base(base_iri)
@@ -99,7 +98,7 @@ def entry_of(disclosure: Disclosure, base_iri: str, files: Mapping[str, bytes]) 
         "phase": d.phase,
         "scope": d.scope,
         "distributions": [
-            {"name": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            {"name": name, "bytes": len(data), "sha256": digest(data)}
             for name, data in sorted(files.items())
         ],
     }

@@ -560,8 +560,25 @@ def package_id(disclosure: Disclosure) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", "-".join(parts))
 
 
-def _digest(data: bytes) -> str:
+# The digests of the files of the package rendered last, by object identity; each entry keeps its bytes
+# alive, so that no other object can take the same id while it is remembered.
+_DIGESTS: dict[int, tuple[bytes, str]] = {}
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 (hex) of ``data``; remembered for the files of the package rendered last, so that
+    its catalogue entry (``catalog.entry_of``) does not hash the ~5 MB of a package a second time."""
+    known = _DIGESTS.get(id(data))
+    if known is not None and known[0] is data:
+        return known[1]
     return hashlib.sha256(data).hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    """``digest``, remembered until the next ``render``."""
+    text = digest(data)
+    _DIGESTS[id(data)] = (data, text)
+    return text
 
 
 def render(
@@ -583,6 +600,7 @@ def render(
 
     out: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
+    _DIGESTS.clear()
     data = rows(disclosure, dataset_iri)
     for schema in schemas(language):
         body = csv_bytes(schema.columns, data[schema.name], schema.free_text)
@@ -643,6 +661,7 @@ def render(
     if licence:
         descriptor["licenses"] = [dict(licence)]
     out["datapackage.json"] = (_dumps_descriptor(descriptor, language) + "\n").encode()
+    _digest(out["datapackage.json"])  # for the catalogue entry
     return out
 
 
