@@ -281,12 +281,13 @@ def build_two_sided(block: TableBlock, context: Context) -> Table:
     keys = _Keys(context, kind.key)
     lines: list[Line] = []
     carry_over = False
+    columns_of = {side: [c for c in amount_cols if c.side == side] for side in sides.values()}
     for row_number, line in enumerate(block.rows, start=1):
         if serial_col is not None and line.cell(serial_col):
             context.ledger.mark(line, serial_col, "serial")
         for label_col, side in sides.items():
             label = line.cell(label_col)
-            side_columns = [c for c in amount_cols if c.side == side]
+            side_columns = columns_of[side]
             if label:
                 context.ledger.mark(line, label_col, "text")
             cells = _cells(line, side_columns, unit, context, kind.key, row_number)
