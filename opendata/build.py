@@ -706,6 +706,18 @@ def _compare_folder(out: Path, package: str, files: dict[str, bytes]) -> list[st
     return differences
 
 
+_LISTED_KEYS = ("key", "package", "fragment", "dataset", "department_iri", "department", "year", "division_iri",
+                "division_name", "division_code")
+
+
+def _listed(record: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """What the build keeps of a package until the catalogue is written: the facts of the catalogue's
+    shared nodes and the entry of the catalogue page, not the whole record (memory stays flat)."""
+    from .emit.html import entry_from_data
+
+    return {k: record.get(k) for k in _LISTED_KEYS}, entry_from_data(record)
+
+
 def _catalog_in_memory(entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
                        options: BuildOptions) -> dict[str, bytes]:
     import io
@@ -790,6 +802,7 @@ def build(
         results: list[PackageResult] = []
         entries: dict[str, dict[str, Any]] = {}
         fragments: dict[str, Any] = {}  # check mode only: nothing is written, so they stay in memory
+        pages: dict[str, Any] = {}  # package -> emit.html.PackageEntry, for the catalogue page
         batch = _Batch(out, options.fsync)
         reported: list[PackageResult] = []
 
@@ -808,7 +821,7 @@ def build(
                 kept = _last_good(out, made.source)
                 if kept is not None and kept["package"] not in produced:
                     produced[kept["package"]] = made.source
-                    entries[kept["package"]] = kept
+                    entries[kept["package"]], pages[kept["package"]] = _listed(kept)
                 result = PackageResult(made.source, "unreadable", kept["package"] if kept else None,
                                        message=made.message)
             elif made.package in produced:
@@ -822,7 +835,7 @@ def build(
                 produced[package] = made.source
                 if made.status == "unchanged":
                     assert made.entry is not None
-                    entries[package] = made.entry
+                    entries[package], pages[package] = _listed(made.entry)
                 else:
                     assert made.files is not None and made.entry is not None
                     if checking:
@@ -830,14 +843,15 @@ def build(
                         files_meta: dict[str, list[int]] = {}
                     else:
                         files_meta = batch.stage_package(package, made.files)
-                    entries[package] = {
+                    record = {
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
                         "files": files_meta, "errors": made.errors, "warnings": made.warnings,
                     }
                     if checking:
                         fragments[package] = made.fragment
                     else:  # recorded only once the folder is in place
-                        _stage_record(batch, entries[package], made.fragment, made.source)
+                        _stage_record(batch, record, made.fragment, made.source)
+                    entries[package], pages[package] = _listed(record)
                 status = "checked" if checking else made.status
                 result = PackageResult(made.source, status, package, made.errors, made.warnings)
             reported.append(result)
@@ -846,19 +860,23 @@ def build(
                 report()
         batch.commit()
         report()
+
         def fragment_of(entry: dict[str, Any]) -> Any:
-            if checking:
-                return fragments.get(entry["package"]) or render_fragment(entry, options.config, options.issued)
-            part = _read_fragment(out, entry)
+            part = fragments.get(entry["package"]) or _read_fragment(out, entry)
             if part is None:  # lost or damaged: render it again from the record, and keep it
-                part = render_fragment(entry, options.config, options.issued)
-                _write_fragment(out, entry["key"], part, options.fsync)
+                record = read_record(out, entry["key"])
+                if record is None:
+                    raise UnreadableInput("the manifest record of this package is gone or damaged; build again",
+                                          Locator(str(out / MANIFEST_DIR / f"{entry['key']}.json")))
+                part = render_fragment(record, options.config, options.issued)
+                if not checking:
+                    _write_fragment(out, entry["key"], part, options.fsync)
             return part
 
         from .emit.html import catalog_page
 
         ordered = [entries[p] for p in sorted(entries)]
-        page = catalog_page(ordered, options.config)
+        page = catalog_page([pages[p] for p in sorted(pages)], options.config)
         stale = sorted(_package_folders(out) - set(produced))
         pruned: list[str] = []
         if checking:
