@@ -669,27 +669,56 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
 
+_SLOT = "\x00opendata:"  # a JSON string value no document can produce: json.dumps escapes \x00
+
+
+@dataclass(frozen=True, slots=True)
+class _ResourceText:
+    """The JSON of a tabular resource's descriptor, indented for its place in datapackage.json and cut
+    around the values of ``bytes`` and ``hash``, the only ones that change between packages."""
+
+    descriptor: dict[str, Any]
+    before_bytes: str
+    before_hash: str
+    after_hash: str
+
+
 @cache
-def _schema_texts(language: str) -> dict[str, str]:
-    """The pretty JSON of each Table Schema, indented for its place in datapackage.json (made once)."""
-    return {
-        f'"{_PLACEHOLDER}{s.name}"': _dumps(s.descriptor["schema"]).replace("\n", "\n      ")
-        for s in schemas(language)
-    }
+def _resource_texts(language: str) -> dict[str, _ResourceText]:
+    """The ``_ResourceText`` of every tabular resource, made once."""
+    texts = {}
+    for schema in schemas(language):
+        text = _indented(_dumps({**schema.descriptor, "bytes": _SLOT + "bytes", "hash": _SLOT + "hash"}))
+        before_bytes, rest = text.split(json.dumps(_SLOT + "bytes"))
+        before_hash, after_hash = rest.split(json.dumps(_SLOT + "hash"))
+        texts[schema.name] = _ResourceText(schema.descriptor, before_bytes, before_hash, after_hash)
+    return texts
 
 
-_PLACEHOLDER = "@opendata-schema:"
+def _indented(text: str) -> str:
+    """A pretty JSON value moved two levels in (an item of the ``resources`` list)."""
+    return "    " + text.replace("\n", "\n    ")
+
+
+def _resource_json(resource: dict[str, Any], language: str) -> str:
+    """One item of ``resources``, as ``_dumps`` of the whole descriptor writes it."""
+    known = _resource_texts(language).get(resource.get("name"))  # type: ignore[arg-type]
+    size, digest_text = resource.get("bytes"), resource.get("hash")
+    if known is not None and type(size) is int and type(digest_text) is str \
+            and {k: v for k, v in resource.items() if k not in ("bytes", "hash")} == known.descriptor:
+        return f"{known.before_bytes}{size}{known.before_hash}{json.dumps(digest_text, ensure_ascii=False)}{known.after_hash}"
+    return _indented(_dumps(resource))
 
 
 def _dumps_descriptor(descriptor: dict[str, Any], language: str) -> str:
-    """``json.dumps(descriptor, indent=2, sort_keys=True)`` without re-encoding the static schemas.
+    """``json.dumps(descriptor, indent=2, sort_keys=True)`` without re-encoding the static parts.
 
-    The pure-Python pretty printer is slow; the schemas are most of the text and never change.
+    The pure-Python pretty printer is slow; the Table Schemas are most of the text and never change,
+    so each tabular resource is a text made once with its size and hash filled in.
     """
-    resources = [
-        {**r, "schema": f"{_PLACEHOLDER}{r['name']}"} if "schema" in r else r for r in descriptor["resources"]
-    ]
-    text = _dumps({**descriptor, "resources": resources})
-    for placeholder, schema in _schema_texts(language).items():
-        text = text.replace(placeholder, schema, 1)
-    return text
+    slot = json.dumps(_SLOT + "resources")
+    text = _dumps({**descriptor, "resources": _SLOT + "resources"})
+    if not descriptor["resources"] or text.count(slot) != 1:
+        return _dumps(descriptor)
+    items = ",\n".join(_resource_json(resource, language) for resource in descriptor["resources"])
+    return text.replace(slot, f"[\n{items}\n  ]")
