@@ -19,7 +19,7 @@ import dataclasses
 import html
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
@@ -619,13 +619,20 @@ def _dataset_jsonld(
     return data
 
 
-def _distribution(name: str, media: str, size: int, prefix: str = "") -> dict[str, Any]:
+@lru_cache(maxsize=256)
+def _file_facts(name: str, media: str) -> tuple[str, str]:
+    """Description and quoted name of a package file: the same ~20 names recur in every package."""
     zh, en = _file_label(name, media)
+    return f"{zh} {en}", quote(name)
+
+
+def _distribution(name: str, media: str, size: int, prefix: str = "") -> dict[str, Any]:
+    description, quoted = _file_facts(name, media)
     return {
         "@type": "DataDownload",
         "name": name,
-        "description": f"{zh} {en}",
-        "contentUrl": prefix + quote(name),
+        "description": description,
+        "contentUrl": prefix + quoted,
         "encodingFormat": media,
         "contentSize": f"{size} B",
     }
