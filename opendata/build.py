@@ -799,6 +799,7 @@ def build(
         if not checking:
             recover(out)
         tasks = [_Task(str(p), options, str(out)) for p in paths]
+        tool_fingerprint()  # once, before the workers fork: each would otherwise hash the tool again
         results: list[PackageResult] = []
         entries: dict[str, dict[str, Any]] = {}
         fragments: dict[str, Any] = {}  # check mode only: nothing is written, so they stay in memory
