@@ -42,10 +42,10 @@ class Ledger:
     def mark_line(self, line: SourceLine, status: str, note: str = "") -> None:
         """Mark every non-blank cell of ``line`` not marked yet."""
         assert status in STATUSES, status
-        cells = self._cells
+        cells, number, value = self._cells, line.line, (status, note)
         for index, cell in enumerate(line.cells):
-            if cell.strip() and (line.line, index) not in cells:
-                cells[(line.line, index)] = (status, note)
+            if cell.strip():
+                cells.setdefault((number, index), value)
 
     def is_marked(self, line: SourceLine, index: int) -> bool:
         return (line.line, index) in self._cells
@@ -66,7 +66,7 @@ class Ledger:
                 if not tokens:
                     continue
                 status, note = marked.get((line.line, index), _NOT_UNDERSTOOD)
-                locator = Locator(document.name, line=line.line, page=line.page, column=index + 1)
+                locator = Locator(document.name, line.line, line.page, None, None, index + 1)  # table, row: none
                 for token in tokens:
                     token_status = status
                     if status == "text" and token in claimed:

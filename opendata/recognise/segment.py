@@ -28,17 +28,30 @@ _TOC = re.compile(r"^(?P<title>.*?)\s*[.…·．]{3,}\s*(?P<page>\d+)?\s*$")
 SERIAL_HEADERS = frozenset({"栏次", "档次"})
 
 
+_SUB_ITEM = re.compile(r"^(?:其中[:：]?|-|•)")
+
+
 def strip_numbering(label: str) -> str:
-    """A label without its list numbering, ``其中：`` and similar prefixes (normalised)."""
+    """A label without its list numbering, ``其中：`` and similar prefixes (normalised).
+
+    Row labels repeat across the tables of a disclosure: the answer for a short label is remembered.
+    """
+    return _strip_short(label) if len(label) <= 120 else _strip(label)
+
+
+def _strip(label: str) -> str:
     text = norm_label(label)
     for _ in range(3):
         before = text
         text = _NUMBERING.sub("", text)
-        text = re.sub(r"^(?:其中[:：]?|-|•)", "", text)
+        text = _SUB_ITEM.sub("", text)
         text = text.rstrip(":：")
         if text == before:
             break
     return text
+
+
+_strip_short = lru_cache(maxsize=1 << 13)(_strip)
 
 
 def title_key(text: str) -> str:
