@@ -605,6 +605,8 @@ def _summary(log: str) -> str:
     except ValueError:
         return ""
     counts = {k: v for k, v in data.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if isinstance(data.get("counts"), dict):  # opendata build --json: {"counts": {"built": n, ...}}
+        counts.update(data["counts"])
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))[:200]
 
 
