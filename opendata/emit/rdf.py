@@ -20,7 +20,7 @@ from ..model.money import Amount, canonical
 from ..vocab import norm_label
 from . import lists
 from .ns import B, DCTERMS, FOAF, ORG, PROV, QB, RDFS, SKOS, TYPE, XSD
-from .serialise import Lit, Nodes, Term, Triple, jsonld, ntriples_lines, ordered_groups, turtle
+from .serialise import Lit, Nodes, Term, Triple, ntriples_of, write_nodes
 
 DEFAULT_BASE = iris.DEFAULT_BASE
 DSD = B + "BudgetLineStructure"
@@ -38,14 +38,14 @@ class RdfFiles:
 
 def render(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> RdfFiles:
     """Turtle, JSON-LD and N-Triples of ``disclosure`` (and its ``findings``) under ``base_iri``."""
-    groups, lines = ordered_groups(_nodes(disclosure, base_iri, findings))
     header = f"{disclosure.title}\nopendata linked data; vocabulary {iris.BUDGET}"
-    return RdfFiles(
-        turtle=turtle(groups, header=header),
-        jsonld=jsonld(groups),
-        ntriples=ntriples_lines(lines),
-        triples=len(lines),
-    )
+    turtle, jsonld, ntriples, count = write_nodes(_nodes(disclosure, base_iri, findings), header=header)
+    return RdfFiles(turtle=turtle, jsonld=jsonld, ntriples=ntriples, triples=count)
+
+
+def ntriples(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> bytes:
+    """Only the N-Triples of ``render`` (the same bytes as ``render(...).ntriples``)."""
+    return ntriples_of(_nodes(disclosure, base_iri, findings))
 
 
 def triples(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> list[Triple]:

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable, NamedTuple, Union
+from typing import Any, Callable, Iterable, NamedTuple, Union
 
 from ..vocab import vocab_dir
 
@@ -100,13 +100,27 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 
 @cache
-def compact(iri: str) -> str | None:
-    """``prefix:local`` for an IRI under a known namespace, or ``None``."""
+def _prefix_of_namespace() -> dict[str, str]:
+    """Namespace -> prefix; of two prefixes for one namespace, the first in ``context().prefixes``."""
+    found: dict[str, str] = {}
     for prefix, namespace in context().prefixes:
-        if iri.startswith(namespace):
-            local = iri[len(namespace):]
-            if local == "" or _LOCAL.match(local):
-                return f"{prefix}:{local}"
+        found.setdefault(namespace, prefix)
+    return found
+
+
+def compact(iri: str) -> str | None:
+    """``prefix:local`` for an IRI under a known namespace, or ``None``.
+
+    Every namespace ends in ``/`` or ``#`` and a local name has neither, so the only candidate
+    namespace is the IRI up to its last ``/`` or ``#``: one dict lookup instead of a scan of all
+    prefixes (and no per-IRI cache that grows with every disclosure built)."""
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _prefix_of_namespace().get(iri[:cut]) if cut else None
+    if prefix is None:
+        return None
+    local = iri[cut:]
+    if local == "" or _LOCAL.match(local):
+        return f"{prefix}:{local}"
     return None
 
 
@@ -140,26 +154,76 @@ def ntriples(ordered: list[tuple[str, Triple]]) -> bytes:
 
 
 _TTL_INTEGER = re.compile(r"^[+-]?(?:0|[1-9][0-9]*)$")
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class _Forms(NamedTuple):
+    """One term written in every syntax (worked out once per term and document)."""
+
+    nt: str  # N-Triples
+    ttl: str  # Turtle: prefixed where possible, integers and booleans bare
+    json: str  # JSON-LD value under a term whose coercion it fits (of an IRI: its "@id"; of a literal: its lexical form)
+    plain: str  # JSON-LD value under a term without coercion
+    fits: str | None  # the coercion it fits: "@id" for an IRI, the datatype of a literal without language, else ""
+
+
+def _forms(term: Term) -> _Forms:
+    """``term`` in N-Triples, Turtle and JSON-LD (JSON texts as ``json.dumps`` writes them with
+    compact separators, put together by hand: the encoder's dict path is slow)."""
+    if isinstance(term, str):
+        nt = nt_iri(term)
+        short = compact(term)
+        # a checked IRI has no character JSON escapes (no quote, backslash or control character)
+        name = _encode(short) if short else f'"{term}"'
+        return _Forms(nt, short or nt, name, f'{{"@id":{name}}}', "@id")
+    text = f'"{escape_string(term.lex)}"'
+    value = _encode(term.lex)
+    fits = "" if term.lang is not None else term.datatype
+    if term.lang:
+        tagged = f"{text}@{term.lang}"
+        return _Forms(tagged, tagged, value, f'{{"@value":{value},"@language":{_encode(term.lang)}}}', fits)
+    datatype = term.datatype
+    if datatype and datatype != XSD_STRING:
+        nt_suffix, ttl_suffix, json_type, bare = _DATATYPES[datatype]
+        ttl = term.lex if bare is not None and bare(term.lex) else text + ttl_suffix
+        return _Forms(text + nt_suffix, ttl, value, f'{{"@value":{value},"@type":{json_type}}}', fits)
+    return _Forms(text, text, value, value, fits)
+
+
+def _integer_bare(lex: str) -> bool:
+    return _TTL_INTEGER.match(lex) is not None and not lex.startswith("+")
+
+
+def _boolean_bare(lex: str) -> bool:
+    return lex in ("true", "false")
+
+
+def _datatype(datatype: str) -> tuple[str, str, str, Callable[[str], bool] | None]:
+    """What a literal of ``datatype`` adds after its quoted form: in N-Triples, in Turtle, the JSON
+    text of its ``@type``, and which lexical forms Turtle writes bare (integers, booleans)."""
+    bare = {XSD + "integer": _integer_bare, XSD + "boolean": _boolean_bare}.get(datatype)
+    return f"^^<{datatype}>", f"^^{_ttl_iri(datatype)}", _encode(compact(datatype) or datatype), bare
 
 
 def _ttl_iri(iri: str) -> str:
     return compact(iri) or nt_iri(iri)
 
 
-def _ttl_term(term: Term) -> str:
-    if isinstance(term, str):
-        return _ttl_iri(term)
-    text = f'"{escape_string(term.lex)}"'
-    if term.lang:
-        return f"{text}@{term.lang}"
-    if term.datatype and term.datatype != XSD_STRING:
-        if term.datatype == XSD + "integer" and _TTL_INTEGER.match(term.lex) and not term.lex.startswith("+"):
-            return term.lex
-        if term.datatype == XSD + "boolean" and term.lex in ("true", "false"):
-            return term.lex
-        return f"{text}^^{_ttl_iri(term.datatype)}"
-    return text
+class _Memo(dict):  # type: ignore[type-arg]
+    """key -> ``make(key)``, computed on first use (``memo[key]`` is a C-level lookup on hits)."""
 
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self._make(key)
+        return value
+
+
+_DATATYPES: _Memo = _Memo(_datatype)  # datatypes come from the vocabulary: a small, bounded set
 
 Group = tuple[str, list[tuple[str, list[Term]]]]  # (subject, [(predicate, [objects])])
 
@@ -185,52 +249,6 @@ def group(ordered: list[tuple[str, Triple]]) -> list[Group]:
     return groups
 
 
-Nodes = dict[str, dict[str, list[Term]]]  # subject -> predicate -> objects, in any order, duplicates allowed
-
-
-class _NtCache(dict):  # type: ignore[type-arg]
-    """Term -> N-Triples text, filled on first use (``cache[term]`` is a C-level lookup on hits)."""
-
-    def __missing__(self, term: Term) -> str:
-        text = self[term] = nt_iri(term) if isinstance(term, str) else nt_term(term)
-        return text
-
-
-_PREDICATE_NT = _NtCache()  # predicates come from the vocabulary: a small, bounded set
-
-
-def ordered_groups(nodes: Nodes) -> tuple[list[Group], list[str]]:
-    """The groups of ``nodes`` in canonical order (the order of sorted N-Triples lines) and the
-    N-Triples lines themselves. Sorting each level on its N-Triples form gives exactly the order of
-    sorting whole lines, because ``>`` closes every IRI and occurs in none."""
-    cache = _NtCache()
-    predicate_nt = _PREDICATE_NT
-    groups: list[Group] = []
-    lines: list[str] = []
-    append = lines.append
-    for subject in sorted(nodes, key=cache.__getitem__):
-        s_nt = cache[subject]
-        props = nodes[subject]
-        predicates: list[tuple[str, list[Term]]] = []
-        for predicate in sorted(props, key=predicate_nt.__getitem__):
-            p_nt = predicate_nt[predicate]
-            objects = props[predicate]
-            if len(objects) == 1:
-                predicates.append((predicate, objects))
-                append(f"{s_nt} {p_nt} {cache[objects[0]]} .\n")
-                continue
-            ordered = sorted({cache[o]: o for o in objects}.items())
-            predicates.append((predicate, [o for _, o in ordered]))
-            for o_nt, _ in ordered:
-                append(f"{s_nt} {p_nt} {o_nt} .\n")
-        groups.append((subject, predicates))
-    return groups, lines
-
-
-def ntriples_lines(lines: list[str]) -> bytes:
-    return "".join(lines).encode("utf-8")
-
-
 def _types_first(predicates: list[tuple[str, list[Term]]]) -> list[tuple[str, list[Term]]]:
     for index, (predicate, _) in enumerate(predicates):
         if predicate == RDF_TYPE:
@@ -238,67 +256,105 @@ def _types_first(predicates: list[tuple[str, list[Term]]]) -> list[tuple[str, li
     return predicates
 
 
-def turtle(groups: list[Group], header: str = "") -> bytes:
-    """Turtle grouped by subject (``a`` first, then predicates in order), with all prefixes."""
+def _turtle_head(header: str) -> list[str]:
     out: list[str] = []
     if header:
         out.extend(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     width = max(len(p) for p, _ in context().prefixes)
     for prefix, namespace in sorted(context().prefixes):
         out.append(f"@prefix {prefix + ':':<{width + 1}} <{namespace}> .\n")
-    cache: dict[Term, str] = {RDF_TYPE: "a"}
+    return out
+
+
+def _verb(predicate: str) -> str:
+    return "a" if predicate == RDF_TYPE else _ttl_iri(predicate)
+
+
+_VERBS: _Memo = _Memo(_verb)  # predicates come from the vocabulary: a small, bounded set
+
+
+def _turtle_objects(verb: str, objects: list[_Forms], end: str, append: Callable[[str], None]) -> None:
+    if len(objects) == 1:
+        append(f"    {verb} {objects[0].ttl}{end}\n")
+        return
+    append(f"    {verb}\n")
+    for o in objects[:-1]:
+        append(f"        {o.ttl} ,\n")
+    append(f"        {objects[-1].ttl}{end}\n")
+
+
+def turtle(groups: list[Group], header: str = "") -> bytes:
+    """Turtle grouped by subject (``a`` first, then predicates in order), with all prefixes."""
+    out = _turtle_head(header)
+    forms = _Memo(_forms)
     append = out.append
     for subject, predicates in groups:
-        text = cache.get(subject)
-        if text is None:
-            text = cache[subject] = _ttl_term(subject)
-        append(f"\n{text}\n")
+        append(f"\n{forms[subject].ttl}\n")
         last = len(predicates) - 1
         for index, (predicate, objects) in enumerate(_types_first(predicates)):
-            verb = cache.get(predicate)
-            if verb is None:
-                verb = cache[predicate] = _ttl_term(predicate)
-            end = " ." if index == last else " ;"
-            if len(objects) == 1:
-                term = objects[0]
-                text = cache.get(term)
-                if text is None:
-                    text = cache[term] = _ttl_term(term)
-                append(f"    {verb} {text}{end}\n")
-                continue
-            append(f"    {verb}\n")
-            final = len(objects) - 1
-            for k, term in enumerate(objects):
-                text = cache.get(term)
-                if text is None:
-                    text = cache[term] = _ttl_term(term)
-                append(f"        {text}{end if k == final else ' ,'}\n")
+            _turtle_objects(_VERBS[predicate], [forms[o] for o in objects], " ." if index == last else " ;", append)
     return "".join(out).encode("utf-8")
 
 
-def _json_iri(iri: str) -> str:
-    return compact(iri) or iri
+@dataclass(frozen=True, slots=True)
+class _JsonKey:
+    """How one predicate is written in JSON-LD: its term (JSON text, ``""`` if none) and coercion,
+    and the compacted IRI (JSON text) used as key for objects that do not fit the term."""
+
+    term: str
+    coercion: str | None
+    fallback: str
 
 
-def _json_value(term: Term, coercion: str | None) -> object:
-    """The compacted value of ``term`` under a term with ``coercion`` (already checked to fit)."""
-    if isinstance(term, str):
-        return _json_iri(term) if coercion == "@id" else {"@id": _json_iri(term)}
-    if coercion is not None:
-        return term.lex
-    if term.lang:
-        return {"@value": term.lex, "@language": term.lang}
-    if term.datatype and term.datatype != XSD_STRING:
-        return {"@value": term.lex, "@type": _json_iri(term.datatype)}
-    return term.lex
+def _json_key(predicate: str) -> _JsonKey:
+    term, coercion = context().terms.get(predicate, (None, None))
+    return _JsonKey(_encode(term) if term else "", coercion, _encode(compact(predicate) or predicate))
 
 
-def _fits(term: Term, coercion: str | None) -> bool:
-    if coercion is None:
-        return True
-    if coercion == "@id":
-        return isinstance(term, str)
-    return isinstance(term, Lit) and term.lang is None and term.datatype == coercion
+_JSON_KEYS: _Memo = _Memo(_json_key)  # predicates come from the vocabulary: a small, bounded set
+
+
+def _json_head(subject: _Forms, types: list[_Forms]) -> str:
+    head = '{"@id":' + subject.json
+    if len(types) == 1:
+        head += ',"@type":' + types[0].json
+    elif types:
+        head += ',"@type":[' + ",".join(o.json for o in types) + "]"
+    return head
+
+
+def _json_node(head: str, predicates: Iterable[tuple[str, list[_Forms]]]) -> str:
+    """One node object: ``head`` (``{"@id":…`` and ``"@type"``), then its properties with keys in
+    sorted order; an object that does not fit its term's coercion goes under the full IRI."""
+    props: dict[str, list[str]] = {}
+    for predicate, objects in predicates:
+        key = _JSON_KEYS[predicate]
+        coercion = key.coercion
+        for o in objects:
+            if not key.term:
+                name, text = key.fallback, o.plain
+            elif coercion is None:
+                name, text = key.term, o.plain
+            elif o.fits == coercion:
+                name, text = key.term, o.json
+            else:
+                name, text = key.fallback, o.plain
+            found = props.get(name)
+            if found is None:
+                props[name] = [text]
+            else:
+                found.append(text)
+    parts = [head]
+    for name in sorted(props):  # quoted keys sort as the keys do: no key has a character below the quote
+        found = props[name]
+        parts.append(f"{name}:{found[0]}" if len(found) == 1 else f"{name}:[{','.join(found)}]")
+    return ",".join(parts) + "}"
+
+
+def _jsonld_document(lines: list[str]) -> bytes:
+    head = json.dumps(context().raw, ensure_ascii=False, indent=1)
+    body = ",\n".join(lines)
+    return f'{{"@context": {head},\n"@graph": [\n{body}\n]}}\n'.encode("utf-8")
 
 
 def jsonld(groups: list[Group]) -> bytes:
@@ -306,43 +362,135 @@ def jsonld(groups: list[Group]) -> bytes:
 
     The JSON text is put together from cached pieces (each distinct value is encoded once); it is
     what ``json.dumps`` gives for the same node with compact separators and keys in sorted order."""
-    ctx = context()
-    terms = ctx.terms
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    values: dict[tuple[Term, str | None], str] = {}  # (term, coercion) -> JSON text of the value
-    keys: dict[str, tuple[str, str | None, str, str]] = {}  # predicate -> (term key, coercion, fallback key) as JSON
+    forms = _Memo(_forms)
     lines: list[str] = []
     for subject, predicates in groups:
-        head = '{"@id":' + encode(_json_iri(subject))
-        props: dict[str, list[str]] = {}
+        types: list[_Forms] = []
+        props: list[tuple[str, list[_Forms]]] = []
         for predicate, objects in predicates:
             if predicate == RDF_TYPE:
-                types = [_json_iri(o) if isinstance(o, str) else o.lex for o in objects]
-                head += ',"@type":' + encode(types[0] if len(types) == 1 else types)
+                types = [forms[o] for o in objects]
+            else:
+                props.append((predicate, [forms[o] for o in objects]))
+        lines.append(_json_node(_json_head(forms[subject], types), props))
+    return _jsonld_document(lines)
+
+
+# --- nodes: the fast path of rdf.render ---------------------------------------------------------
+
+Nodes = dict[str, dict[str, list[Term]]]  # subject -> predicate -> objects, in any order, duplicates allowed
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How to write a node whose predicates are these (in the node's own order), worked out once:
+    a document has thousands of nodes but only a few dozen shapes (every observation has one)."""
+
+    nt: tuple[tuple[str, str], ...]  # (predicate, " <predicate> ") in N-Triples order
+    ttl: tuple[tuple[int, str, str], ...]  # (position in nt, verb, line end) with rdf:type first
+    types: int  # position of rdf:type in nt, or -1
+    # (position in nt, key as JSON text, coercion) sorted by key, for nodes whose objects all fit
+    # their term; None when two predicates share a key (every node of this shape takes the general path)
+    json: tuple[tuple[int, str, str | None], ...] | None
+
+
+def _shape(predicates: tuple[str, ...]) -> _Shape:
+    ordered = sorted(predicates, key=nt_iri)
+    nt = tuple((p, f" {nt_iri(p)} ") for p in ordered)
+    positions = list(range(len(ordered)))
+    types = ordered.index(RDF_TYPE) if RDF_TYPE in ordered else -1
+    if types > 0:
+        positions = [types, *positions[:types], *positions[types + 1:]]
+    last = len(positions) - 1
+    ttl = tuple((i, _VERBS[ordered[i]], " ." if k == last else " ;") for k, i in enumerate(positions))
+    keys = [(i, _JSON_KEYS[p]) for i, p in enumerate(ordered) if p != RDF_TYPE]
+    entries = [(i, key.term or key.fallback, key.coercion if key.term else None) for i, key in keys]
+    names = {name for _, name, _ in entries}
+    plan = tuple(sorted(entries, key=lambda entry: entry[1])) if len(names) == len(entries) else None
+    return _Shape(nt=nt, ttl=ttl, types=types, json=plan)
+
+
+_SHAPES: _Memo = _Memo(_shape)  # keyed by a node's predicates in order: bounded by the builder's code paths
+
+
+def ntriples_of(nodes: Nodes) -> bytes:
+    """N-Triples of ``nodes``: the same bytes as ``ntriples(sort_triples(...))`` of their triples.
+    Sorting each level on its N-Triples form gives exactly the order of sorting whole lines,
+    because ``>`` closes every IRI and occurs in none."""
+    nt = _Memo(nt_term)
+    lines: list[str] = []
+    append = lines.append
+    for subject in sorted(nodes, key=nt.__getitem__):
+        s_nt = nt[subject]
+        props = nodes[subject]
+        for predicate, p_nt in _SHAPES[tuple(props)].nt:
+            objects = props[predicate]
+            if len(objects) == 1:
+                append(f"{s_nt}{p_nt}{nt[objects[0]]} .\n")
+            else:
+                for o_nt in sorted({nt[o] for o in objects}):
+                    append(f"{s_nt}{p_nt}{o_nt} .\n")
+    return "".join(lines).encode("utf-8")
+
+
+def write_nodes(nodes: Nodes, *, header: str = "") -> tuple[bytes, bytes, bytes, int]:
+    """Turtle, JSON-LD and N-Triples of ``nodes`` and the number of triples, in one pass over the
+    nodes in canonical order (see ``ntriples_of``): the same bytes as ``turtle``, ``jsonld`` and
+    ``ntriples`` of ``group(sort_triples(...))`` of their triples."""
+    forms = _Memo(_forms)
+    nt_lines: list[str] = []
+    ttl_out = _turtle_head(header)
+    json_lines: list[str] = []
+    nt_append, ttl_append, json_append = nt_lines.append, ttl_out.append, json_lines.append
+    for s_nt, subject in sorted((forms[s].nt, s) for s in nodes):
+        props = nodes[subject]
+        shape = _SHAPES[tuple(props)]
+        # N-Triples; each predicate's objects kept as forms, in N-Triples order without duplicates
+        resolved: list[list[_Forms]] = []
+        for predicate, p_nt in shape.nt:
+            objects = props[predicate]
+            if len(objects) == 1:
+                o = forms[objects[0]]
+                nt_append(f"{s_nt}{p_nt}{o.nt} .\n")
+                resolved.append([o])
+            else:
+                found = sorted({o.nt: o for o in map(forms.__getitem__, objects)}.values())  # unique N-Triples texts
+                for o in found:
+                    nt_append(f"{s_nt}{p_nt}{o.nt} .\n")
+                resolved.append(found)
+
+        this = forms[subject]
+        ttl_append(f"\n{this.ttl}\n")
+        for position, verb, end in shape.ttl:
+            found = resolved[position]
+            if len(found) == 1:
+                ttl_append(f"    {verb} {found[0].ttl}{end}\n")
+            else:
+                _turtle_objects(verb, found, end, ttl_append)
+
+        head = _json_head(this, resolved[shape.types] if shape.types >= 0 else [])
+        if shape.json is not None:
+            parts = [head]
+            for position, key, coercion in shape.json:
+                found = resolved[position]
+                if len(found) == 1:
+                    o = found[0]
+                    if coercion is None:
+                        parts.append(f"{key}:{o.plain}")
+                    elif o.fits == coercion:
+                        parts.append(f"{key}:{o.json}")
+                    else:
+                        break
+                elif coercion is None:
+                    parts.append(f"{key}:[{','.join(o.plain for o in found)}]")
+                elif all(o.fits == coercion for o in found):
+                    parts.append(f"{key}:[{','.join(o.json for o in found)}]")
+                else:
+                    break
+            else:
+                json_append(",".join(parts) + "}")
                 continue
-            known = keys.get(predicate)
-            if known is None:
-                term, coercion = terms.get(predicate, (None, None))
-                known = keys[predicate] = (encode(term) if term else "", coercion, encode(_json_iri(predicate)), term or "")
-            term_json, coercion, fallback_json, term = known
-            for o in objects:
-                if term and _fits(o, coercion):
-                    key, wanted = term_json, coercion
-                else:
-                    key, wanted = fallback_json, None
-                text = values.get((o, wanted))
-                if text is None:
-                    text = values[(o, wanted)] = encode(_json_value(o, wanted))
-                found = props.get(key)
-                if found is None:
-                    props[key] = [text]
-                else:
-                    found.append(text)
-        parts = [head]
-        for key in sorted(props):  # quoted keys sort as the keys do: no key has a character below the quote
-            found = props[key]
-            parts.append(f"{key}:{found[0]}" if len(found) == 1 else f"{key}:[{','.join(found)}]")
-        lines.append(",".join(parts) + "}")
-    head = json.dumps(ctx.raw, ensure_ascii=False, indent=1)
-    body = ",\n".join(lines)
-    return f'{{"@context": {head},\n"@graph": [\n{body}\n]}}\n'.encode("utf-8")
+        # an object that does not fit its term's coercion, or two predicates with one key: the general path
+        json_append(_json_node(head, [(p, resolved[i]) for i, (p, _) in enumerate(shape.nt) if i != shape.types]))
+    turtle_bytes = "".join(ttl_out).encode("utf-8")
+    return turtle_bytes, _jsonld_document(json_lines), "".join(nt_lines).encode("utf-8"), len(nt_lines)
