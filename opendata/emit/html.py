@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -311,8 +312,13 @@ def _class_names() -> dict[str, tuple[str, str]]:
 # Formatting
 
 
+_ESCAPED = re.compile("[&<>\"']")  # what html.escape(quote=True) replaces
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """``html.escape(str(text), quote=True)``; most texts have nothing to escape and are only scanned."""
+    text = str(text)
+    return html.escape(text, quote=True) if _ESCAPED.search(text) else text
 
 
 def _bi(zh: str, en: str) -> str:
@@ -651,9 +657,8 @@ def _spatial(disclosure: Disclosure) -> dict[str, Any] | None:
 
 
 def _variables(disclosure: Disclosure) -> list[dict[str, Any]]:
-    seen: dict[str, None] = {}
-    for figure in disclosure.figures():
-        seen.setdefault(figure.measure, None)
+    seen = {cell.column.measure for table in disclosure.tables for line in table.lines for cell in line.cells
+            if cell.amount is not None}  # the measures of disclosure.figures(), without making the figures
     out = []
     for measure in sorted(seen):
         zh, en = MEASURES.get(measure, (measure, measure))
