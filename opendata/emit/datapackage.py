@@ -223,28 +223,33 @@ def csv_bytes(
     Cells of ``free_text`` columns (default: all) are guarded against formula injection.
     """
     guards = [free_text is None or name in free_text for name in columns]
-    table = [list(map(row.get, columns)) for row in rows]
-    texts = [_column_texts(values, guard) for values, guard in zip(zip(*table), guards)]
-    return _csv_text([columns, *zip(*texts)]).encode("utf-8")
+    rows = list(rows)
+    if set(map(type, rows)) <= {dict}:  # each column read in a C loop
+        values = [list(map(dict.get, rows, repeat(name))) for name in columns]
+    else:
+        values = [[row.get(name) for row in rows] for name in columns]
+    texts = [_column_texts(column, guard) for column, guard in zip(values, guards)]
+    return _csv_text(columns, texts).encode("utf-8")
 
 
 _QUOTED = re.compile('["\r\n\x00]')  # with a comma, what may make the csv module quote a field
+_QUOTED_IN_TEXT = re.compile('["\r\x00]')  # the same in a text of lines (the LF are counted)
 
 
-def _csv_text(rows: list[Sequence[str]]) -> str:
-    """Rows of text fields as CSV (LF after each line), exactly as ``csv.writer`` writes them.
+def _csv_text(header: Sequence[str], columns: list[list[str]]) -> str:
+    """A header and columns of text fields as CSV (LF after each line), exactly as ``csv.writer`` writes them.
 
     A line whose fields contain no comma, quote, CR, LF or NUL is its fields joined by commas (that is
     what the csv module writes for it); the other lines, rare, are written by the csv module. The
     common case, no such line at all, is told from the whole text at once.
     """
-    lines = list(map(",".join, rows))
-    commas = len(rows[0]) - 1
+    lines = [",".join(header), *map(",".join, zip(*columns))]
+    commas = len(header) - 1
     text = "\n".join(lines) + "\n"
     if commas > 0 and text.count(",") == commas * len(lines) and text.count("\n") == len(lines) \
-            and not _QUOTED.search(text.replace("\n", "")):
+            and not _QUOTED_IN_TEXT.search(text):
         return text
-    for index, (line, fields) in enumerate(zip(lines, rows)):
+    for index, (line, fields) in enumerate(zip(lines, [header, *zip(*columns)])):
         if commas < 1 or line.count(",") != commas or _QUOTED.search(line):
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerow(fields)
@@ -257,12 +262,12 @@ def _csv_text(rows: list[Sequence[str]]) -> str:
 _BLANK = {None: ""}
 
 
-def _column_texts(values: tuple[object, ...], guard: bool) -> list[str]:
+def _column_texts(values: list[object], guard: bool) -> list[str]:
     """``cell`` of every value of one column. The common columns (text needing no guard, whole numbers,
     with blanks) are converted in C loops: ``_BLANK.get(value, text)`` is "" for None, else the text."""
     kinds = set(map(type, values))
     if kinds <= {str, _NONE} and not (guard and any(map(str.startswith, filter(None, values), repeat(_FORMULA_PREFIXES)))):
-        return list(map(_BLANK.get, values, values))
+        return values if _NONE not in kinds else list(map(_BLANK.get, values, values))  # type: ignore[return-value]
     if kinds <= {int, _NONE}:
         return list(map(_BLANK.get, values, map(str, values)))
     return [cell(value, guard) for value in values]
