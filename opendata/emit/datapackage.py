@@ -268,9 +268,16 @@ def _column_texts(values: list[object], guard: bool) -> list[str]:
     kinds = set(map(type, values))
     if kinds <= {str, _NONE} and not (guard and any(map(str.startswith, filter(None, values), repeat(_FORMULA_PREFIXES)))):
         return values if _NONE not in kinds else list(map(_BLANK.get, values, values))  # type: ignore[return-value]
+    if kinds <= {int}:
+        return list(map(str, values))
     if kinds <= {int, _NONE}:
         return list(map(_BLANK.get, values, map(str, values)))
+    if kinds <= {bool}:
+        return list(map(_BOOLEANS.__getitem__, values))
     return [cell(value, guard) for value in values]
+
+
+_BOOLEANS = {True: "true", False: "false"}
 
 
 _NONE = type(None)
