@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 from ..model.disclosure import Column, Disclosure, Line, Table
 from ..model.money import Amount
 from ..vocab import norm_label, vocab_dir
-from .quantities import Figures, Selector, code_of, find_column, line_matches, resolve
+from .quantities import Figures, Selector, code_of, find_column, resolve
 from .report import Finding
 from .rounding import ZERO, Term, bound_of, same_at_coarser, severity_of
 
@@ -318,8 +318,8 @@ def check_lines(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterato
         if not all(_has_line(table, key) for key in rule.get("requires_lines", ())):
             continue
         patterns = rule.get("parts", ())
-        part_lines = [line for line in table.lines
-                      if line is not total_line and any(line_matches(line, p, side) for p in patterns)]
+        picked = {id(line) for p in patterns for line in figures.matching(table, p, side)}
+        part_lines = [line for line in table.lines if line is not total_line and id(line) in picked]
         if not part_lines:
             continue
         skip_blank = rule.get("blank_total", "zero") == "skip"
@@ -406,8 +406,8 @@ def check_match(disclosure: Disclosure, rule: Rule, figures: Figures) -> Iterato
         return
     pattern = rule.get("lines", "coded")
     left_side, right_side = left_spec.get("side"), right_spec.get("side")
-    left_lines = {line.key.slug: line for line in left_table.lines if line_matches(line, pattern, left_side)}
-    right_lines = {line.key.slug: line for line in right_table.lines if line_matches(line, pattern, right_side)}
+    left_lines = {line.key.slug: line for line in figures.matching(left_table, pattern, left_side)}
+    right_lines = {line.key.slug: line for line in figures.matching(right_table, pattern, right_side)}
     for key in sorted(set(left_lines) | set(right_lines)):
         cells: list[tuple[Table, Line | None, Column | None]] = []  # an absent line has no cell
         for table, lines, spec, side in ((left_table, left_lines, left_spec, left_side),

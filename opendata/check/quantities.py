@@ -109,12 +109,21 @@ class Figures:
     one per call).
     """
 
-    __slots__ = ("_terms", "_values", "_lines")
+    __slots__ = ("_terms", "_values", "_lines", "_matching")
 
     def __init__(self) -> None:
         self._terms: dict[tuple[int, int, int], Term] = {}
         self._values: dict[tuple[int, int], Decimal] = {}
         self._lines: dict[int, dict[str, Line]] = {}
+        self._matching: dict[tuple[int, str, str | None], tuple[Line, ...]] = {}
+
+    def matching(self, table: Table, pattern: str, side: str | None) -> tuple[Line, ...]:
+        """The lines of ``table`` that ``line_matches(line, pattern, side)``, in table order."""
+        key = (id(table), pattern, side)
+        lines = self._matching.get(key)
+        if lines is None:
+            lines = self._matching[key] = tuple(line for line in table.lines if line_matches(line, pattern, side))
+        return lines
 
     def value(self, line: Line, column: Column) -> Decimal:
         """``cell_term(table, line, column).value`` (yuan, 0 for a blank) without making the term."""
