@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 COMPARATORS = {
     "≥": "≥", ">=": "≥", "≧": "≥", "不少于": "≥", "不低于": "≥", "大于等于": "≥",

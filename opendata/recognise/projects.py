@@ -8,6 +8,7 @@ row is repeated; a first row whose key cells are blank continues the cells of th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model.disclosure import Indicator, PlanPoint, Project
 from ..model.money import Amount, Unit, is_blank, parse_amount
@@ -38,12 +39,16 @@ _MONTH = re.compile(r"(\d{1,2})\s*月")
 _TITLE_SERIAL = re.compile(r"^\s*(\d+)\s*[、.．]")
 
 
+@dataclass(frozen=True, slots=True)
 class _Labels:
     """The cells of one line normalised once: a line is searched for a dozen field labels."""
 
-    def __init__(self, line: SourceLine) -> None:
-        self.cells = line.cells
-        self.labels = tuple(map(norm_label, line.cells))
+    cells: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, line: SourceLine) -> _Labels:
+        return cls(line.cells, tuple(map(norm_label, line.cells)))
 
     def after(self, label: str) -> tuple[int, str] | None:
         """The first non-empty cell after the cell whose text is ``label``."""
@@ -120,7 +125,7 @@ def build_project(block: TableBlock, context: Context, ordinal: int | None = Non
     while index < len(rows):
         line = rows[index]
         first = norm_label(line.cell(0))
-        labels = _Labels(line)
+        labels = _Labels.of(line)
         if _is_indicator_header(labels):
             if header_map is not None:
                 after_break = True
