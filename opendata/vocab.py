@@ -46,7 +46,7 @@ def _norm(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-_norm_short = lru_cache(maxsize=1 << 15)(_norm)
+_norm_short = lru_cache(maxsize=1 << 14)(_norm)
 
 
 @dataclass(frozen=True, slots=True)
