@@ -75,7 +75,10 @@ def test_node_writers_agree_with_the_triple_writers(nodes: serialise.Nodes) -> N
 @given(literals | st.sampled_from(IRIS))
 def test_json_values_are_what_json_dumps_writes(term: serialise.Term) -> None:
     forms = serialise._forms(term)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+    def dumps(value: object) -> bytes:
+        return encoder.encode(value).encode("utf-8")
 
     def compacted(iri: str) -> str:
         return serialise.compact(iri) or iri

@@ -156,14 +156,17 @@ def ntriples(ordered: list[tuple[str, Triple]]) -> bytes:
 _TTL_INTEGER = re.compile(r"^[+-]?(?:0|[1-9][0-9]*)$")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
+# The writers put their output together from UTF-8 pieces: each distinct term is encoded once,
+# instead of encoding the whole text at the end (where every line repeats its subject's IRI).
+
 
 class _Forms(NamedTuple):
-    """One term written in every syntax (worked out once per term and document)."""
+    """One term written in every syntax, UTF-8 (worked out once per term and document)."""
 
-    nt: str  # N-Triples
-    ttl: str  # Turtle: prefixed where possible, integers and booleans bare
-    json: str  # JSON-LD value under a term whose coercion it fits (of an IRI: its "@id"; of a literal: its lexical form)
-    plain: str  # JSON-LD value under a term without coercion
+    nt: bytes  # N-Triples
+    ttl: bytes  # Turtle: prefixed where possible, integers and booleans bare
+    json: bytes  # JSON-LD value under a term whose coercion it fits (of an IRI: its "@id"; of a literal: its lexical form)
+    plain: bytes  # JSON-LD value under a term without coercion
     fits: str | None  # the coercion it fits: "@id" for an IRI, the datatype of a literal without language, else ""
 
 
@@ -171,23 +174,26 @@ def _forms(term: Term) -> _Forms:
     """``term`` in N-Triples, Turtle and JSON-LD (JSON texts as ``json.dumps`` writes them with
     compact separators, put together by hand: the encoder's dict path is slow)."""
     if isinstance(term, str):
-        nt = nt_iri(term)
+        nt = nt_iri(term).encode()
         short = compact(term)
         # a checked IRI has no character JSON escapes (no quote, backslash or control character)
-        name = _encode(short) if short else f'"{term}"'
-        return _Forms(nt, short or nt, name, f'{{"@id":{name}}}', "@id")
+        name = _encode(short).encode() if short else b'"' + term.encode() + b'"'
+        return _Forms(nt, short.encode() if short else nt, name, b'{"@id":' + name + b"}", "@id")
     text = f'"{escape_string(term.lex)}"'
     value = _encode(term.lex)
     fits = "" if term.lang is not None else term.datatype
     if term.lang:
-        tagged = f"{text}@{term.lang}"
-        return _Forms(tagged, tagged, value, f'{{"@value":{value},"@language":{_encode(term.lang)}}}', fits)
+        tagged = f"{text}@{term.lang}".encode()
+        plain = f'{{"@value":{value},"@language":{_encode(term.lang)}}}'
+        return _Forms(tagged, tagged, value.encode(), plain.encode(), fits)
     datatype = term.datatype
     if datatype and datatype != XSD_STRING:
         nt_suffix, ttl_suffix, json_type, bare = _DATATYPES[datatype]
         ttl = term.lex if bare is not None and bare(term.lex) else text + ttl_suffix
-        return _Forms(text + nt_suffix, ttl, value, f'{{"@value":{value},"@type":{json_type}}}', fits)
-    return _Forms(text, text, value, value, fits)
+        plain = f'{{"@value":{value},"@type":{json_type}}}'
+        return _Forms(f"{text}{nt_suffix}".encode(), ttl.encode(), value.encode(), plain.encode(), fits)
+    quoted, value_bytes = text.encode(), value.encode()
+    return _Forms(quoted, quoted, value_bytes, value_bytes, fits)
 
 
 def _integer_bare(lex: str) -> bool:
@@ -256,77 +262,82 @@ def _types_first(predicates: list[tuple[str, list[Term]]]) -> list[tuple[str, li
     return predicates
 
 
-def _turtle_head(header: str) -> list[str]:
+def _turtle_head(header: str) -> list[bytes]:
     out: list[str] = []
     if header:
         out.extend(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     width = max(len(p) for p, _ in context().prefixes)
     for prefix, namespace in sorted(context().prefixes):
         out.append(f"@prefix {prefix + ':':<{width + 1}} <{namespace}> .\n")
-    return out
+    return ["".join(out).encode()]
 
 
-def _verb(predicate: str) -> str:
-    return "a" if predicate == RDF_TYPE else _ttl_iri(predicate)
+def _verb(predicate: str) -> bytes:
+    """``    verb `` of a predicate in Turtle (``a`` for rdf:type)."""
+    return f"    {'a' if predicate == RDF_TYPE else _ttl_iri(predicate)} ".encode()
 
 
 _VERBS: _Memo = _Memo(_verb)  # predicates come from the vocabulary: a small, bounded set
+_TTL_ENDS = (b" ;\n", b" .\n")  # after a predicate's objects: more to come, or the last of the subject
 
 
-def _turtle_objects(verb: str, objects: list[_Forms], end: str, append: Callable[[str], None]) -> None:
+def _turtle_objects(verb: bytes, objects: list[_Forms], end: bytes, extend: Callable[[Iterable[bytes]], None]) -> None:
+    """``verb`` (``    verb ``) and its ``objects``, then ``end`` (one of ``_TTL_ENDS``)."""
     if len(objects) == 1:
-        append(f"    {verb} {objects[0].ttl}{end}\n")
+        extend((verb, objects[0].ttl, end))
         return
-    append(f"    {verb}\n")
+    extend((verb.rstrip(b" "), b"\n"))
     for o in objects[:-1]:
-        append(f"        {o.ttl} ,\n")
-    append(f"        {objects[-1].ttl}{end}\n")
+        extend((b"        ", o.ttl, b" ,\n"))
+    extend((b"        ", objects[-1].ttl, end))
 
 
 def turtle(groups: list[Group], header: str = "") -> bytes:
     """Turtle grouped by subject (``a`` first, then predicates in order), with all prefixes."""
     out = _turtle_head(header)
     forms = _Memo(_forms)
-    append = out.append
+    extend = out.extend
     for subject, predicates in groups:
-        append(f"\n{forms[subject].ttl}\n")
+        extend((b"\n", forms[subject].ttl, b"\n"))
         last = len(predicates) - 1
         for index, (predicate, objects) in enumerate(_types_first(predicates)):
-            _turtle_objects(_VERBS[predicate], [forms[o] for o in objects], " ." if index == last else " ;", append)
-    return "".join(out).encode("utf-8")
+            _turtle_objects(_VERBS[predicate], [forms[o] for o in objects], _TTL_ENDS[index == last], extend)
+    return b"".join(out)
 
 
 @dataclass(frozen=True, slots=True)
 class _JsonKey:
-    """How one predicate is written in JSON-LD: its term (JSON text, ``""`` if none) and coercion,
-    and the compacted IRI (JSON text) used as key for objects that do not fit the term."""
+    """How one predicate is written in JSON-LD: ``,"term":`` (``b""`` if it has no term) and the
+    term's coercion, and ``,"prefix:local":`` used for objects that do not fit the term."""
 
-    term: str
+    term: bytes
     coercion: str | None
-    fallback: str
+    fallback: bytes
 
 
 def _json_key(predicate: str) -> _JsonKey:
     term, coercion = context().terms.get(predicate, (None, None))
-    return _JsonKey(_encode(term) if term else "", coercion, _encode(compact(predicate) or predicate))
+    return _JsonKey(
+        f",{_encode(term)}:".encode() if term else b"", coercion, f",{_encode(compact(predicate) or predicate)}:".encode()
+    )
 
 
 _JSON_KEYS: _Memo = _Memo(_json_key)  # predicates come from the vocabulary: a small, bounded set
 
 
-def _json_head(subject: _Forms, types: list[_Forms]) -> str:
-    head = '{"@id":' + subject.json
+def _json_head(subject: _Forms, types: list[_Forms]) -> list[bytes]:
+    head = [b'{"@id":', subject.json]
     if len(types) == 1:
-        head += ',"@type":' + types[0].json
+        head += (b',"@type":', types[0].json)
     elif types:
-        head += ',"@type":[' + ",".join(o.json for o in types) + "]"
+        head += (b',"@type":[', b",".join(o.json for o in types), b"]")
     return head
 
 
-def _json_node(head: str, predicates: Iterable[tuple[str, list[_Forms]]]) -> str:
+def _json_node(head: list[bytes], predicates: Iterable[tuple[str, list[_Forms]]]) -> bytes:
     """One node object: ``head`` (``{"@id":…`` and ``"@type"``), then its properties with keys in
     sorted order; an object that does not fit its term's coercion goes under the full IRI."""
-    props: dict[str, list[str]] = {}
+    props: dict[bytes, list[bytes]] = {}
     for predicate, objects in predicates:
         key = _JSON_KEYS[predicate]
         coercion = key.coercion
@@ -344,17 +355,17 @@ def _json_node(head: str, predicates: Iterable[tuple[str, list[_Forms]]]) -> str
                 props[name] = [text]
             else:
                 found.append(text)
-    parts = [head]
-    for name in sorted(props):  # quoted keys sort as the keys do: no key has a character below the quote
+    # ,"key": sorts as the key does: no quoted key is a prefix of another, and UTF-8 keeps the order
+    for name in sorted(props):
         found = props[name]
-        parts.append(f"{name}:{found[0]}" if len(found) == 1 else f"{name}:[{','.join(found)}]")
-    return ",".join(parts) + "}"
+        head += (name, found[0]) if len(found) == 1 else (name, b"[", b",".join(found), b"]")
+    head.append(b"}")
+    return b"".join(head)
 
 
-def _jsonld_document(lines: list[str]) -> bytes:
-    head = json.dumps(context().raw, ensure_ascii=False, indent=1)
-    body = ",\n".join(lines)
-    return f'{{"@context": {head},\n"@graph": [\n{body}\n]}}\n'.encode("utf-8")
+def _jsonld_document(lines: list[bytes]) -> bytes:
+    head = json.dumps(context().raw, ensure_ascii=False, indent=1).encode()
+    return b'{"@context": ' + head + b',\n"@graph": [\n' + b",\n".join(lines) + b"\n]}\n"
 
 
 def jsonld(groups: list[Group]) -> bytes:
@@ -363,7 +374,7 @@ def jsonld(groups: list[Group]) -> bytes:
     The JSON text is put together from cached pieces (each distinct value is encoded once); it is
     what ``json.dumps`` gives for the same node with compact separators and keys in sorted order."""
     forms = _Memo(_forms)
-    lines: list[str] = []
+    lines: list[bytes] = []
     for subject, predicates in groups:
         types: list[_Forms] = []
         props: list[tuple[str, list[_Forms]]] = []
@@ -386,23 +397,23 @@ class _Shape:
     """How to write a node whose predicates are these (in the node's own order), worked out once:
     a document has thousands of nodes but only a few dozen shapes (every observation has one)."""
 
-    nt: tuple[tuple[str, str], ...]  # (predicate, " <predicate> ") in N-Triples order
-    ttl: tuple[tuple[int, str, str], ...]  # (position in nt, verb, line end) with rdf:type first
+    nt: tuple[tuple[str, bytes], ...]  # (predicate, b" <predicate> ") in N-Triples order
+    ttl: tuple[tuple[int, bytes, bytes], ...]  # (position in nt, verb, end) with rdf:type first
     types: int  # position of rdf:type in nt, or -1
-    # (position in nt, key as JSON text, coercion) sorted by key, for nodes whose objects all fit
-    # their term; None when two predicates share a key (every node of this shape takes the general path)
-    json: tuple[tuple[int, str, str | None], ...] | None
+    # (position in nt, ,"key":, coercion) sorted by key, for nodes whose objects all fit their
+    # term; None when two predicates share a key (every node of this shape takes the general path)
+    json: tuple[tuple[int, bytes, str | None], ...] | None
 
 
 def _shape(predicates: tuple[str, ...]) -> _Shape:
     ordered = sorted(predicates, key=nt_iri)
-    nt = tuple((p, f" {nt_iri(p)} ") for p in ordered)
+    nt = tuple((p, f" {nt_iri(p)} ".encode()) for p in ordered)
     positions = list(range(len(ordered)))
     types = ordered.index(RDF_TYPE) if RDF_TYPE in ordered else -1
     if types > 0:
         positions = [types, *positions[:types], *positions[types + 1:]]
     last = len(positions) - 1
-    ttl = tuple((i, _VERBS[ordered[i]], " ." if k == last else " ;") for k, i in enumerate(positions))
+    ttl = tuple((i, _VERBS[ordered[i]], _TTL_ENDS[k == last]) for k, i in enumerate(positions))
     keys = [(i, _JSON_KEYS[p]) for i, p in enumerate(ordered) if p != RDF_TYPE]
     entries = [(i, key.term or key.fallback, key.coercion if key.term else None) for i, key in keys]
     names = {name for _, name, _ in entries}
@@ -411,26 +422,30 @@ def _shape(predicates: tuple[str, ...]) -> _Shape:
 
 
 _SHAPES: _Memo = _Memo(_shape)  # keyed by a node's predicates in order: bounded by the builder's code paths
+_NT_END = b" .\n"
+
+
+def _nt_bytes(term: Term) -> bytes:
+    return nt_term(term).encode()
 
 
 def ntriples_of(nodes: Nodes) -> bytes:
     """N-Triples of ``nodes``: the same bytes as ``ntriples(sort_triples(...))`` of their triples.
     Sorting each level on its N-Triples form gives exactly the order of sorting whole lines,
-    because ``>`` closes every IRI and occurs in none."""
-    nt = _Memo(nt_term)
-    lines: list[str] = []
-    append = lines.append
-    for subject in sorted(nodes, key=nt.__getitem__):
-        s_nt = nt[subject]
+    because ``>`` closes every IRI and occurs in none (and UTF-8 keeps the order of the text)."""
+    nt = _Memo(_nt_bytes)
+    out: list[bytes] = []
+    extend = out.extend
+    for s_nt, subject in sorted((nt[s], s) for s in nodes):
         props = nodes[subject]
         for predicate, p_nt in _SHAPES[tuple(props)].nt:
             objects = props[predicate]
             if len(objects) == 1:
-                append(f"{s_nt}{p_nt}{nt[objects[0]]} .\n")
+                extend((s_nt, p_nt, nt[objects[0]], _NT_END))
             else:
                 for o_nt in sorted({nt[o] for o in objects}):
-                    append(f"{s_nt}{p_nt}{o_nt} .\n")
-    return "".join(lines).encode("utf-8")
+                    extend((s_nt, p_nt, o_nt, _NT_END))
+    return b"".join(out)
 
 
 def write_nodes(nodes: Nodes, *, header: str = "") -> tuple[bytes, bytes, bytes, int]:
@@ -438,10 +453,11 @@ def write_nodes(nodes: Nodes, *, header: str = "") -> tuple[bytes, bytes, bytes,
     nodes in canonical order (see ``ntriples_of``): the same bytes as ``turtle``, ``jsonld`` and
     ``ntriples`` of ``group(sort_triples(...))`` of their triples."""
     forms = _Memo(_forms)
-    nt_lines: list[str] = []
+    nt_out: list[bytes] = []
     ttl_out = _turtle_head(header)
-    json_lines: list[str] = []
-    nt_append, ttl_append, json_append = nt_lines.append, ttl_out.append, json_lines.append
+    json_lines: list[bytes] = []
+    nt_extend, ttl_extend, json_append = nt_out.extend, ttl_out.extend, json_lines.append
+    count = 0
     for s_nt, subject in sorted((forms[s].nt, s) for s in nodes):
         props = nodes[subject]
         shape = _SHAPES[tuple(props)]
@@ -451,46 +467,48 @@ def write_nodes(nodes: Nodes, *, header: str = "") -> tuple[bytes, bytes, bytes,
             objects = props[predicate]
             if len(objects) == 1:
                 o = forms[objects[0]]
-                nt_append(f"{s_nt}{p_nt}{o.nt} .\n")
+                nt_extend((s_nt, p_nt, o.nt, _NT_END))
                 resolved.append([o])
             else:
                 found = sorted({o.nt: o for o in map(forms.__getitem__, objects)}.values())  # unique N-Triples texts
                 for o in found:
-                    nt_append(f"{s_nt}{p_nt}{o.nt} .\n")
+                    nt_extend((s_nt, p_nt, o.nt, _NT_END))
                 resolved.append(found)
+                count += len(found) - 1
+        count += len(resolved)
 
         this = forms[subject]
-        ttl_append(f"\n{this.ttl}\n")
+        ttl_extend((b"\n", this.ttl, b"\n"))
         for position, verb, end in shape.ttl:
             found = resolved[position]
             if len(found) == 1:
-                ttl_append(f"    {verb} {found[0].ttl}{end}\n")
+                ttl_extend((verb, found[0].ttl, end))
             else:
-                _turtle_objects(verb, found, end, ttl_append)
+                _turtle_objects(verb, found, end, ttl_extend)
 
         head = _json_head(this, resolved[shape.types] if shape.types >= 0 else [])
         if shape.json is not None:
-            parts = [head]
+            parts = head.copy()
             for position, key, coercion in shape.json:
                 found = resolved[position]
                 if len(found) == 1:
                     o = found[0]
                     if coercion is None:
-                        parts.append(f"{key}:{o.plain}")
+                        parts += (key, o.plain)
                     elif o.fits == coercion:
-                        parts.append(f"{key}:{o.json}")
+                        parts += (key, o.json)
                     else:
                         break
                 elif coercion is None:
-                    parts.append(f"{key}:[{','.join(o.plain for o in found)}]")
+                    parts += (key, b"[", b",".join(o.plain for o in found), b"]")
                 elif all(o.fits == coercion for o in found):
-                    parts.append(f"{key}:[{','.join(o.json for o in found)}]")
+                    parts += (key, b"[", b",".join(o.json for o in found), b"]")
                 else:
                     break
             else:
-                json_append(",".join(parts) + "}")
+                parts.append(b"}")
+                json_append(b"".join(parts))
                 continue
         # an object that does not fit its term's coercion, or two predicates with one key: the general path
         json_append(_json_node(head, [(p, resolved[i]) for i, (p, _) in enumerate(shape.nt) if i != shape.types]))
-    turtle_bytes = "".join(ttl_out).encode("utf-8")
-    return turtle_bytes, _jsonld_document(json_lines), "".join(nt_lines).encode("utf-8"), len(nt_lines)
+    return b"".join(ttl_out), _jsonld_document(json_lines), b"".join(nt_out), count
