@@ -31,6 +31,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ import shutil
 import stat
 import time
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
@@ -641,6 +643,25 @@ def _prune_records(out: Path, keep: set[str]) -> None:
 # --- the build ----------------------------------------------------------------------------------
 
 
+_YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _collect_less() -> Iterator[None]:
+    """Run the cyclic garbage collector's young generation every 100,000 allocations instead of 700.
+
+    Reading one source allocates millions of small containers that stay alive until its package is
+    written; collecting every 700 allocations scans them again and again, ~20 % of the build's CPU
+    (130 -> 104 ms per synthetic disclosure). Cycles are still collected. The old thresholds come back
+    afterwards: a library must not leave the interpreter changed."""
+    old = gc.get_threshold()
+    gc.set_threshold(_YOUNG_THRESHOLD, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _worker_init(parent: int, lock_fd: int | None) -> None:
     """Drop the inherited lock descriptor; ask Linux to SIGKILL this worker when the build dies."""
     if lock_fd is not None:
@@ -655,6 +676,8 @@ def _worker_init(parent: int, lock_fd: int | None) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
+    gc.freeze()  # what the worker inherited from the parent lives as long as it does: never scan it
+    gc.set_threshold(_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _results(tasks: Sequence[_Task], jobs: int, lock_fd: int | None = None) -> Iterator[_Made]:
@@ -783,6 +806,16 @@ def build(
     Raises ``UnreadableInput`` for a source path that does not exist, ``BuildLocked`` when another
     build holds ``out`` longer than ``options.lock_timeout``, ``ConfigError`` for a bad option.
     """
+    with _collect_less():
+        return _build(sources, out, options, progress)
+
+
+def _build(
+    sources: Iterable[str | Path],
+    out: str | Path,
+    options: BuildOptions | None,
+    progress: Callable[[PackageResult], None] | None,
+) -> BuildResult:
     from .emit.catalog import fragment as render_fragment
 
     options = options or BuildOptions()
