@@ -70,21 +70,22 @@ def fill(template: str, values: Mapping[str, object]) -> str:
     placeholder inside it has no value, a missing required value is a ``KeyError``."""
     out: list[str] = []
     for optional, pieces in _compiled(template):
-        if optional and any(values.get(text) is None for is_placeholder, text in pieces if is_placeholder):
+        if optional and None in map(values.get, optional):
             continue
-        for is_placeholder, text in pieces:
-            if not is_placeholder:
+        for kind, text in pieces:
+            if kind == _FIXED:
                 out.append(text)
                 continue
             value = values.get(text)
             if value is None:
                 raise KeyError(f"IRI template {template!r} needs {text}")
-            out.append(str(value).rstrip("/") if text in _IRI_VALUES else segment(str(value)))
+            out.append(str(value).rstrip("/") if kind == _AN_IRI else segment(str(value)))
     return "".join(out)
 
 
-_Piece = tuple[bool, str]  # (is a placeholder, fixed text or placeholder name)
-_Part = tuple[bool, tuple[_Piece, ...]]  # (optional, pieces)
+_FIXED, _AN_IRI, _SEGMENT = 0, 1, 2  # a piece: fixed text, an IRI inserted as is, a value encoded as a segment
+_Piece = tuple[int, str]  # (kind, fixed text or placeholder name)
+_Part = tuple[tuple[str, ...], tuple[_Piece, ...]]  # (placeholders of an optional part, or () for a fixed one; pieces)
 
 
 @cache
@@ -94,11 +95,12 @@ def _compiled(template: str) -> tuple[_Part, ...]:
     position = 0
     for match in _OPTIONAL.finditer(template):
         if match.start() > position:
-            parts.append((False, _pieces(template[position:match.start()])))
-        parts.append((True, _pieces(match.group(1))))
+            parts.append(((), _pieces(template[position:match.start()])))
+        pieces = _pieces(match.group(1))
+        parts.append((tuple(text for kind, text in pieces if kind != _FIXED), pieces))
         position = match.end()
     if position < len(template):
-        parts.append((False, _pieces(template[position:])))
+        parts.append(((), _pieces(template[position:])))
     return tuple(parts)
 
 
@@ -107,11 +109,12 @@ def _pieces(text: str) -> tuple[_Piece, ...]:
     position = 0
     for match in _PLACEHOLDER.finditer(text):
         if match.start() > position:
-            pieces.append((False, text[position:match.start()]))
-        pieces.append((True, match.group(1)))
+            pieces.append((_FIXED, text[position:match.start()]))
+        name = match.group(1)
+        pieces.append((_AN_IRI if name in _IRI_VALUES else _SEGMENT, name))
         position = match.end()
     if position < len(text):
-        pieces.append((False, text[position:]))
+        pieces.append((_FIXED, text[position:]))
     return tuple(pieces)
 
 

@@ -13,6 +13,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from .. import iris
@@ -117,8 +118,7 @@ def gyear(year: int | None) -> Lit | None:
     return None if year is None else Lit(f"{year:04d}", XSD + "gYear")
 
 
-def concept(scheme: str, key: str) -> str:
-    return iris.concept_iri(scheme, key)
+concept = iris.concept_iri  # (scheme, key) -> the concept's IRI, cached
 
 
 # --- the builder ------------------------------------------------------------------------------
@@ -130,11 +130,14 @@ _TYPE_LOCATION = TYPE
 _DOCUMENT = B + "document"
 _LINE, _PAGE, _ROW, _COLUMN = B + "line", B + "page", B + "row", B + "column"
 _SOURCE_TABLE = B + "sourceTable"
+_SOURCE_LOCATION = B + "SourceLocation"
 _YUAN = iris.concept_iri("unit", "yuan")
 _ZERO = Lit("0", XSD + "integer")
 
 
+@lru_cache(maxsize=4096)
 def _int(value: int) -> Lit:
+    """An xsd:integer (locations repeat the same few line, page, row and column numbers)."""
     return Lit(str(value), XSD + "integer")
 
 
@@ -237,10 +240,18 @@ class _Builder:
         for scheme, key in sorted(self.concepts_seen):
             self.open_concept(scheme, key)
 
+    def node(self, subject: str, types: tuple[str, ...], properties: dict[str, Term | None]) -> None:
+        """Add a node at once: its types and its properties, leaving out those without an object."""
+        node: dict[str, list[Term]] = {TYPE: list(types)} if types else {}
+        for predicate, o in properties.items():
+            if o is not None:
+                node[predicate] = [o]
+        self._put(subject, node)
+
     def locate(self, of: str, loc: Locator) -> None:
         it = of + "/at"  # the "locator" template, inlined on the hot path (a test checks they agree)
         self.add(of, _DERIVED, it)
-        node: dict[str, list[Term]] = {_TYPE_LOCATION: [B + "SourceLocation"], _DOCUMENT: [self.source]}
+        node: dict[str, list[Term]] = {_TYPE_LOCATION: [_SOURCE_LOCATION], _DOCUMENT: [self.source]}
         if loc.line is not None:
             node[_LINE] = [_int(loc.line)]
         if loc.page is not None:
@@ -339,68 +350,66 @@ class _Builder:
     def project(self, p: Project, key: str) -> None:
         add = self.add
         it = self.t.fill("project", dataset=self.dataset, code=key)
-        add(it, TYPE, B + "Project")
-        add(it, TYPE, FOAF + "Project")
-        add(it, B + "disclosure", self.dataset)
-        add(it, DCTERMS + "identifier", string(p.code))
-        add(it, RDFS + "label", zh(p.name))
-        add(it, DCTERMS + "title", zh(p.title))
-        add(it, B + "projectBudget", yuan(p.budget))
-        add(it, B + "fiscalFunding", yuan(p.fiscal))
-        add(it, B + "otherFunding", yuan(p.other))
-        add(it, B + "purpose", zh(p.purpose))
-        add(it, B + "goal", zh(p.goal))
+        self.node(it, (B + "Project", FOAF + "Project"), {
+            B + "disclosure": self.dataset,
+            DCTERMS + "identifier": string(p.code),
+            RDFS + "label": zh(p.name),
+            DCTERMS + "title": zh(p.title),
+            B + "projectBudget": yuan(p.budget),
+            B + "fiscalFunding": yuan(p.fiscal),
+            B + "otherFunding": yuan(p.other),
+            B + "purpose": zh(p.purpose),
+            B + "goal": zh(p.goal),
+        })
         self.locate(it, p.locator)
         names = iris.Deduper()
         for name, value in p.attributes:
             attr = self.t.fill("project-attribute", project=it, name=names(name))
             add(it, B + "attribute", attr)
-            add(attr, TYPE, B + "ProjectAttribute")
-            add(attr, RDFS + "label", zh(name))
-            add(attr, B + "attributeValue", zh(value))
+            self.node(attr, (B + "ProjectAttribute",), {RDFS + "label": zh(name), B + "attributeValue": zh(value)})
         for point in p.plan:
             pp = self.t.fill("plan-point", project=it, month=point.month)
             add(it, B + "planPoint", pp)
-            add(pp, TYPE, B + "PlanPoint")
-            add(pp, B + "month", integer(point.month))
-            add(pp, RDFS + "label", zh(point.label))
-            add(pp, B + "cumulativeAmount", yuan(point.amount))
+            self.node(pp, (B + "PlanPoint",), {
+                B + "month": integer(point.month),
+                RDFS + "label": zh(point.label),
+                B + "cumulativeAmount": yuan(point.amount),
+            })
             self.locate(pp, point.locator)
         indicators = iris.Deduper()
         for indicator in p.indicators:
             self.indicator(it, indicator, indicators(indicator.level3 or indicator.description or "indicator"))
 
     def indicator(self, project: str, ind: Indicator, key: str) -> None:
-        add = self.add
         it = self.t.fill("indicator", project=project, name=key)
-        add(project, B + "indicator", it)
-        add(it, TYPE, B + "PerformanceIndicator")
-        add(it, RDFS + "label", zh(ind.level3))
-        add(it, B + "level1Label", zh(ind.level1))
-        add(it, B + "level2Label", zh(ind.level2))
+        self.add(project, B + "indicator", it)
         found = lists.indicator_keys()
         kind = found.get(norm_label(ind.level2)) or found.get(norm_label(ind.level1))
-        if kind:
-            add(it, B + "indicatorType", concept("indicator", kind))
-        add(it, B + "description", zh(ind.description))
-        add(it, B + "basis", zh(ind.basis))
-        self.locate(it, ind.locator)
         target = self.t.fill("target", indicator=it)
+        self.node(it, (B + "PerformanceIndicator",), {
+            RDFS + "label": zh(ind.level3),
+            B + "level1Label": zh(ind.level1),
+            B + "level2Label": zh(ind.level2),
+            B + "indicatorType": concept("indicator", kind) if kind else None,
+            B + "description": zh(ind.description),
+            B + "basis": zh(ind.basis),
+            B + "target": target,
+        })
+        self.locate(it, ind.locator)
         tg = ind.target
-        add(it, B + "target", target)
-        add(target, TYPE, B + "Target")
-        add(target, B + "targetKind", Lit(tg.kind))
-        add(target, B + "comparator", string(tg.comparator))
-        add(target, B + "targetValue", decimal(tg.value))
-        add(target, B + "upperValue", decimal(tg.upper))
-        add(target, B + "targetUnit", string(tg.unit))
-        add(target, B + "deadlineMonth", integer(tg.month))
-        add(target, B + "deadlineDay", integer(tg.day))
-        add(target, B + "deadlineRule", string(tg.deadline_rule))
-        add(target, B + "qualifier", zh(tg.qualifier))
-        if tg.kind == "qualitative":
-            add(target, B + "targetText", zh(tg.text))
-        add(target, B + "rawText", Lit(tg.raw))
+        self.node(target, (B + "Target",), {
+            B + "targetKind": Lit(tg.kind),
+            B + "comparator": string(tg.comparator),
+            B + "targetValue": decimal(tg.value),
+            B + "upperValue": decimal(tg.upper),
+            B + "targetUnit": string(tg.unit),
+            B + "deadlineMonth": integer(tg.month),
+            B + "deadlineDay": integer(tg.day),
+            B + "deadlineRule": string(tg.deadline_rule),
+            B + "qualifier": zh(tg.qualifier),
+            B + "targetText": zh(tg.text) if tg.kind == "qualitative" else None,
+            B + "rawText": Lit(tg.raw),
+        })
 
     # listings ----------------------------------------------------------------------------------
     def procurement(self) -> None:
