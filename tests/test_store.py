@@ -216,3 +216,29 @@ def test_the_vocabulary_graph_is_the_same_bytes_in_every_process() -> None:
     data = store.vocabulary_ntriples()
     assert digests == {hashlib.sha256(data).hexdigest()}
     assert b"_:" in data  # the ontology has blank nodes: their labels come from RDFC-1.0, not from chance
+
+
+def test_department_change_pairs_each_year_with_the_year_before(tmp_path: Path) -> None:
+    """The sample, and the same department a year earlier (a test copy): the 2024 rows carry the 2023
+    amounts; the 2023 rows have none. Guards the reformulations of department-change.rq (constant table,
+    pattern order) against losing or duplicating the previous-year match."""
+    import dataclasses
+
+    from opendata.build import BuildOptions, render_package
+
+    out = build_packages(tmp_path / "packages", [opendata.sample_path()])
+    earlier = dataclasses.replace(opendata.load(opendata.sample_path()), year=2023)
+    disclosure, files, _errors, _warnings = render_package(earlier, BuildOptions(fsync=False))
+    (out / disclosure.slug).mkdir()
+    for name, data in files.items():
+        (out / disclosure.slug / name).write_bytes(data)
+    rows = store.run(out, resolve("department-change"), {"department": SAMPLE_DEPARTMENT}).records()
+    by_year: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_year.setdefault(row["year"], []).append(row)
+    assert sorted(by_year) == ["2023", "2024"] and len(by_year["2023"]) == len(by_year["2024"]) > 1
+    assert all("previous_yuan" not in row for row in by_year["2023"])
+    for row in by_year["2024"]:
+        assert row["previous_yuan"] == row["yuan"] and Decimal(row["change_yuan"]) == 0, row
+    science = [row for row in by_year["2024"] if row["code"] == "206"]
+    assert [row["yuan"] for row in science] == [SCIENCE_YUAN]
