@@ -43,8 +43,8 @@ def render(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: It
     """Turtle, JSON-LD and N-Triples of ``disclosure`` (and its ``findings``) under ``base_iri``."""
     header = f"{disclosure.title}\nopendata linked data; vocabulary {iris.BUDGET}"
     with _collector_paused():
-        turtle, jsonld, ntriples, count = write_nodes(_nodes(disclosure, base_iri, findings), header=header)
-    return RdfFiles(turtle=turtle, jsonld=jsonld, ntriples=ntriples, triples=count)
+        ttl, json_ld, nt, count = write_nodes(_nodes(disclosure, base_iri, findings), header=header)
+    return RdfFiles(turtle=ttl, jsonld=json_ld, ntriples=nt, triples=count)
 
 
 def ntriples(disclosure: Disclosure, *, base_iri: str = DEFAULT_BASE, findings: Iterable[Any] | None = None) -> bytes:

@@ -5,6 +5,11 @@ predicate are IRIs (``str``) and the object is an IRI or a ``Lit``. Output is so
 predicate, object in N-Triples order), so the same triples always give the same bytes. Turtle
 and JSON-LD use the prefixes and terms of vocab/context.jsonld; the JSON-LD embeds that context
 inline, so it parses without network access.
+
+Two ways in: a list of triples (``sort_triples``, ``group``, then ``ntriples``, ``turtle``,
+``jsonld``; the catalogue and code lists), and a disclosure's nodes (``write_nodes`` for all
+three, ``ntriples_of``; rdf.render, the hot path). Both give the same bytes for the same graph
+(tests/test_serialise.py).
 """
 
 from __future__ import annotations
