@@ -244,14 +244,25 @@ def _key(name: str, sha256: str, options: BuildOptions) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _intact(folder: Path, files: dict[str, list[int]]) -> bool:
-    """The folder holds exactly the recorded files, with the recorded sizes and modification times."""
+def _folder_stamp(folder: str | Path) -> list[int]:
+    """Inode and modification time of a folder: both stay as they are until an entry is added,
+    removed or renamed inside it (renaming the folder itself within its parent keeps them)."""
+    status = os.stat(folder)
+    return [status.st_ino, status.st_mtime_ns]
+
+
+def _intact(folder: Path, files: dict[str, list[int]], stamp: list[int] | None = None) -> bool:
+    """The folder holds exactly the recorded files, with the recorded sizes and modification times.
+
+    With the folder's recorded ``stamp`` unchanged, its entries are known to be the recorded ones
+    without listing it (the listing was most of the cost of an incremental build)."""
+    base = str(folder)
     try:
-        names = {entry.name for entry in os.scandir(folder)}
-        if names != set(files):
-            return False
+        if stamp is None or _folder_stamp(base) != stamp:
+            if {entry.name for entry in os.scandir(base)} != set(files):
+                return False
         for name, (size, mtime_ns) in files.items():
-            info = os.stat(folder / name)
+            info = os.stat(f"{base}/{name}")
             if info.st_size != size or info.st_mtime_ns != mtime_ns:
                 return False
     except OSError:
@@ -321,7 +332,7 @@ def _make(task: _Task) -> _Made:
     key = _key(name, hashlib.sha256(data).hexdigest(), task.options)
     if task.options.incremental and not task.options.check:
         entry = read_record(Path(task.out), key)
-        if entry is not None and _intact(Path(task.out) / entry["package"], entry["files"]):
+        if entry is not None and _intact(Path(task.out) / entry["package"], entry["files"], entry.get("folder")):
             return _Made(task.path, "unchanged", key, entry["package"], entry=entry,
                          errors=entry.get("errors", 0), warnings=entry.get("warnings", 0))
     try:
@@ -425,9 +436,9 @@ class _Batch:
         self.written: list[Path] = []
         self.packages = 0
 
-    def stage_package(self, package: str, files: dict[str, bytes]) -> dict[str, list[int]]:
-        """Write ``files`` into the temporary folder of ``package``; ``{name: [size, mtime_ns]}``
-        (a rename keeps both)."""
+    def stage_package(self, package: str, files: dict[str, bytes]) -> tuple[dict[str, list[int]], list[int]]:
+        """Write ``files`` into the temporary folder of ``package``; ``{name: [size, mtime_ns]}`` and
+        the folder's ``_folder_stamp`` (a rename keeps them all)."""
         tmp = self.out / f"{_TMP_PREFIX}{os.getpid()}-{package}"
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -442,7 +453,7 @@ class _Batch:
         self.written.append(tmp)
         self.staged.append((tmp, self.out / package, True))
         self.packages += 1
-        return meta
+        return meta, _folder_stamp(tmp)
 
     def stage_file(self, path: Path, data: bytes) -> None:
         tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
@@ -481,7 +492,7 @@ class _Batch:
 def write_package(out: Path, package: str, files: dict[str, bytes], fsync: bool = True) -> dict[str, list[int]]:
     """Replace ``out/package`` with ``files`` atomically; returns ``{name: [size, mtime_ns]}``."""
     batch = _Batch(out, fsync)
-    meta = batch.stage_package(package, files)
+    meta, _ = batch.stage_package(package, files)
     batch.commit()
     return meta
 
@@ -875,11 +886,12 @@ def _build(
                     if checking:
                         differences += _compare_folder(out, package, made.files)
                         files_meta: dict[str, list[int]] = {}
+                        stamp: list[int] | None = None
                     else:
-                        files_meta = batch.stage_package(package, made.files)
+                        files_meta, stamp = batch.stage_package(package, made.files)
                     record = {
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
-                        "files": files_meta, "errors": made.errors, "warnings": made.warnings,
+                        "files": files_meta, "folder": stamp, "errors": made.errors, "warnings": made.warnings,
                     }
                     if checking:
                         fragments[package] = made.fragment

@@ -235,6 +235,25 @@ def test_unchanged_sources_are_skipped_and_edits_rebuild(tmp_path: Path) -> None
     assert [p.status for p in build([SAMPLE], out, BuildOptions(fsync=False, incremental=False)).packages] == ["built"]
 
 
+def test_an_unchanged_folder_is_known_by_its_stamp_and_an_added_file_is_noticed(tmp_path: Path) -> None:
+    """The record keeps the package folder's inode and modification time, so an unchanged build need
+    not list the folder; a file added to (or removed from) the folder changes them, and the package is
+    built again."""
+    out = tmp_path / "out"
+    build([SAMPLE], out, FAST)
+    record = next(json.loads(p.read_text(encoding="utf-8")) for p in (out / ".opendata-manifest").glob("*.json")
+                  if not p.name.startswith("source-"))
+    status = os.stat(out / PACKAGE)
+    assert record["folder"] == [status.st_ino, status.st_mtime_ns]  # the swap kept what was recorded
+    assert [p.status for p in build([SAMPLE], out, FAST).packages] == ["unchanged"]
+    (out / PACKAGE / "notes.txt").write_text("added by hand\n", encoding="utf-8")
+    assert [p.status for p in build([SAMPLE], out, FAST).packages] == ["built"]
+    assert not (out / PACKAGE / "notes.txt").exists()
+    (out / PACKAGE / "assets.csv").unlink()
+    assert [p.status for p in build([SAMPLE], out, FAST).packages] == ["built"]
+    assert (out / PACKAGE / "assets.csv").is_file()
+
+
 # --- atomic replacement, recovery and the lock ---------------------------------------------------
 
 

@@ -1239,6 +1239,7 @@ def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | Non
     parts = [f"{region}{entry.department}{entry.year}年部门{phase_zh}公开数据"]
     if entry.expenditure is not None:
         parts.append(f"支出总计{_wan(entry.expenditure)}万元")
+    folder = f"{base_url}{quote(entry.slug)}/"
     data: dict[str, Any] = {
         "@type": "Dataset",
         "name": entry.title,
@@ -1249,8 +1250,7 @@ def _catalog_dataset(entry: PackageEntry, license_iri: str, publisher: str | Non
         "publisher": {"@type": "Organization", "name": publisher} if publisher else department,
         "temporalCoverage": str(entry.year),
         "license": {"@id": license_iri},
-        "distribution": [_distribution(name, media, size, f"{base_url}{quote(entry.slug)}/")
-                         for name, media, size in entry.files],
+        "distribution": [_distribution(name, media, size, folder) for name, media, size in entry.files],
         "variableMeasured": [
             {"@type": "PropertyValue", "name": f"{zh} {en}", "propertyID": key, "unitText": "元"}
             for key, (zh, en) in (("income", MEASURES["income"]), ("expenditure", MEASURES["expenditure"]),
