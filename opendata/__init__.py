@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import Locator, OpendataError, UnreadableInput
-from .model.disclosure import Disclosure
+
+if TYPE_CHECKING:
+    from .model.disclosure import Disclosure
 
 __version__ = "0.1.0"
 __all__ = ["Disclosure", "Locator", "OpendataError", "UnreadableInput", "load", "sample_path", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``opendata.Disclosure`` on first use: the model costs ~40 ms to import, which `opendata query`
+    (and anything else that only needs the store) should not pay."""
+    if name == "Disclosure":
+        from .model.disclosure import Disclosure
+
+        return Disclosure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sample_path() -> Path:
