@@ -18,7 +18,7 @@ from urllib.parse import quote
 from .. import iris
 from ..config import Config
 from ..model.disclosure import Disclosure
-from .serialise import Group, Lit, Triple, group, jsonld, sort_triples, turtle
+from .serialise import Lit, Nodes, Triple, group, jsonld, sort_triples, turtle, write_nodes
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -219,25 +219,22 @@ class Fragment:
     jsonld: str  # node objects, one per line, joined by ",\n"
 
 
-def _turtle_blocks(groups: list[Group]) -> str:
-    """The subject blocks of ``turtle(groups)``: what follows the prefix lines."""
-    return turtle(groups)[len(turtle([])):].decode("utf-8")
-
-
 _JSONLD_END = "\n]}\n"
 
 
-def _jsonld_nodes(groups: list[Group]) -> str:
-    """The node objects of ``jsonld(groups)``: what lies between ``"@graph": [`` and ``]``."""
-    empty = jsonld([]).decode("utf-8")
-    start = len(empty) - len(_JSONLD_END)  # jsonld([]) is the opening, an empty line and the end
-    return jsonld(groups).decode("utf-8")[start:-len(_JSONLD_END)]
-
-
 def fragment(entry: Mapping[str, Any], config: Config, issued: str | None = None) -> Fragment:
-    """The catalogue text of one package (``entry`` from ``entry_of``)."""
-    groups = group(sort_triples(_package_triples(entry, config, issued)))
-    return Fragment(turtle=_turtle_blocks(groups), jsonld=_jsonld_nodes(groups))
+    """The catalogue text of one package (``entry`` from ``entry_of``): the subject blocks of its
+    Turtle (what follows the prefix lines, which ``turtle([])`` gives alone) and the node objects of
+    its JSON-LD (what lies between ``"@graph": [`` and ``]``; ``jsonld([])`` is the opening, an empty
+    line and the end)."""
+    nodes: Nodes = {}
+    for s, p, o in _package_triples(entry, config, issued):
+        nodes.setdefault(s, {}).setdefault(p, []).append(o)
+    ttl, json_ld, _, _ = write_nodes(nodes)
+    empty_ttl, empty_json = turtle([]), jsonld([])
+    start = len(empty_json) - len(_JSONLD_END)
+    return Fragment(turtle=ttl[len(empty_ttl):].decode("utf-8"),
+                    jsonld=json_ld[start:-len(_JSONLD_END)].decode("utf-8"))
 
 
 def write_catalog(
