@@ -10,7 +10,7 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, getcontext, localcontext
 
 
 class Unit(enum.Enum):
@@ -59,9 +59,13 @@ class Amount:
     @property
     def yuan(self) -> Decimal:
         """The value normalised to yuan, exact (the precision grows with the printed digits)."""
+        value = self.value
+        digits = len(value.as_tuple().digits) + 5
+        if digits <= getcontext().prec:  # exact as it is (nearly always): no context to set up
+            return value * self.unit.factor
         with localcontext() as context:
-            context.prec = max(context.prec, len(self.value.as_tuple().digits) + 5)
-            return self.value * self.unit.factor
+            context.prec = digits
+            return value * self.unit.factor
 
     @property
     def yuan_text(self) -> str:
