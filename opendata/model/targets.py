@@ -66,9 +66,13 @@ class Target:
         return _clean(self.raw)
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _clean(text: str) -> str:
+    """NFKC without whitespace (the pattern compiled once: ``re.sub`` looks it up in re's cache per call)."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def _strip_parens(unit: str) -> str:
