@@ -242,3 +242,15 @@ def test_department_change_pairs_each_year_with_the_year_before(tmp_path: Path) 
         assert row["previous_yuan"] == row["yuan"] and Decimal(row["change_yuan"]) == 0, row
     science = [row for row in by_year["2024"] if row["code"] == "206"]
     assert [row["yuan"] for row in science] == [SCIENCE_YUAN]
+
+
+def test_a_file_the_batch_loader_cannot_stream_is_loaded_on_its_own(scratch: Path) -> None:
+    """Packages are streamed as N-Quads by naming the graph before each line's final `` .``; a data.nt
+    written otherwise (here ``.`` right after the object) must still land whole in its own graph."""
+    first, second = store.packages(scratch)
+    lines = first.path.read_bytes().splitlines(keepends=True)
+    first.path.write_bytes(b"".join(line[:-3] + b".\n" if line.endswith(b" .\n") else line for line in lines))
+    with store.open_store(scratch) as opened:
+        assert opened.count(opened.graphs[first.name]) == _lines(first.path)
+        assert opened.count(opened.graphs[second.name]) == _lines(second.path)
+        assert opened.count(store.vocabulary_graph()) == _lines_of(store.vocabulary_ntriples())
