@@ -647,7 +647,8 @@ def _prune_records(out: Path, keep: set[str]) -> None:
                     key = None
                 if key not in keep:
                     os.unlink(entry.path)
-            elif entry.name.endswith((".json", *_FRAGMENT_SUFFIXES)) and entry.name.split(".", 1)[0] not in keep:
+            elif (entry.name.endswith((".json", *_FRAGMENT_SUFFIXES)) and entry.name != _CATALOG_RECORD
+                  and entry.name.split(".", 1)[0] not in keep):
                 os.unlink(entry.path)
 
 
@@ -750,6 +751,46 @@ def _listed(record: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     from .emit.html import entry_from_data
 
     return {k: record.get(k) for k in _LISTED_KEYS}, entry_from_data(record)
+
+
+_CATALOG_RECORD = "catalog.json"
+
+
+def _catalog_stamp(entries: list[dict[str, Any]], options: BuildOptions) -> str:
+    """What the catalogue files and page are made of: the tool, configuration and date, and each
+    package's build key (which covers its source, options and so every fact the catalogue shows)."""
+    parts = {
+        "tool": tool_fingerprint(),
+        "config": options.config.fingerprint(),
+        "issued": options.issued,
+        "packages": [[e["package"], e["key"], e.get("fragment")] for e in entries],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _catalog_current(out: Path, stamp: str) -> bool:
+    """The catalogue files and page were written from ``stamp`` and are as they were then."""
+    try:
+        record = json.loads((out / MANIFEST_DIR / _CATALOG_RECORD).read_text(encoding="utf-8"))
+        if record.get("stamp") != stamp:
+            return False
+        for name, (size, mtime_ns) in record["files"].items():
+            info = os.stat(out / name)
+            if info.st_size != size or info.st_mtime_ns != mtime_ns:
+                return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _record_catalog(out: Path, stamp: str, fsync: bool) -> None:
+    files = {}
+    for name in (*CATALOG_FILES, "index.html"):
+        info = os.stat(out / name)
+        files[name] = [info.st_size, info.st_mtime_ns]
+    (out / MANIFEST_DIR).mkdir(exist_ok=True)
+    body = (json.dumps({"stamp": stamp, "files": files}, sort_keys=True) + "\n").encode()
+    write_file_atomic(out / MANIFEST_DIR / _CATALOG_RECORD, body, fsync)
 
 
 def _catalog_in_memory(entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
@@ -922,12 +963,11 @@ def _build(
         from .emit.html import catalog_page
 
         ordered = [entries[p] for p in sorted(entries)]
-        page = catalog_page([pages[p] for p in sorted(pages)], options.config)
         stale = sorted(_package_folders(out) - set(produced))
         pruned: list[str] = []
         if checking:
             catalog = _catalog_in_memory(ordered, fragment_of, options)
-            catalog["index.html"] = page
+            catalog["index.html"] = catalog_page([pages[p] for p in sorted(pages)], options.config)
             for name, data in sorted(catalog.items()):
                 path = out / name
                 if not path.is_file():
@@ -936,10 +976,14 @@ def _build(
                     differences.append(f"{name} (differs)")
             differences += [f"{name}/ (not produced by this build)" for name in stale]
         else:
-            _write_catalog_files(out, ordered, fragment_of, options)
-            path = out / "index.html"
-            if not (path.is_file() and path.read_bytes() == page):
-                write_file_atomic(path, page, options.fsync)
+            stamp = _catalog_stamp(ordered, options)
+            if not _catalog_current(out, stamp):  # else the same packages as last time: nothing to write
+                _write_catalog_files(out, ordered, fragment_of, options)
+                page = catalog_page([pages[p] for p in sorted(pages)], options.config)
+                path = out / "index.html"
+                if not (path.is_file() and path.read_bytes() == page):
+                    write_file_atomic(path, page, options.fsync)
+                _record_catalog(out, stamp, options.fsync)
             if options.prune:
                 for name in stale:
                     shutil.rmtree(out / name)

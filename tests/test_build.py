@@ -242,7 +242,7 @@ def test_an_unchanged_folder_is_known_by_its_stamp_and_an_added_file_is_noticed(
     out = tmp_path / "out"
     build([SAMPLE], out, FAST)
     record = next(json.loads(p.read_text(encoding="utf-8")) for p in (out / ".opendata-manifest").glob("*.json")
-                  if not p.name.startswith("source-"))
+                  if not p.name.startswith("source-") and p.name != "catalog.json")
     status = os.stat(out / PACKAGE)
     assert record["folder"] == [status.st_ino, status.st_mtime_ns]  # the swap kept what was recorded
     assert [p.status for p in build([SAMPLE], out, FAST).packages] == ["unchanged"]
@@ -252,6 +252,28 @@ def test_an_unchanged_folder_is_known_by_its_stamp_and_an_added_file_is_noticed(
     (out / PACKAGE / "assets.csv").unlink()
     assert [p.status for p in build([SAMPLE], out, FAST).packages] == ["built"]
     assert (out / PACKAGE / "assets.csv").is_file()
+
+
+def test_the_catalogue_is_not_written_again_when_no_package_changed(tmp_path: Path) -> None:
+    """With the same packages as last time the catalogue files and page are left as they are; a
+    changed package, a damaged catalogue file or a new configuration writes them again."""
+    out = tmp_path / "out"
+    sources = [SAMPLE, variant(tmp_path, "305")]
+    build(sources, out, FAST)
+    names = ("catalog.ttl", "catalog.jsonld", "index.html")
+    first = {name: (out / name).stat().st_mtime_ns for name in names}
+    expected = {name: (out / name).read_bytes() for name in names}
+    assert {p.status for p in build(sources, out, FAST).packages} == {"unchanged"}
+    assert {name: (out / name).stat().st_mtime_ns for name in names} == first
+    (out / "catalog.ttl").write_bytes(b"damaged")
+    build(sources, out, FAST)
+    assert {name: (out / name).read_bytes() for name in names} == expected
+    other = BuildOptions(fsync=False, config=Config(publisher_name="某某财政局"))
+    build(sources, out, other)
+    assert "某某财政局".encode() in (out / "catalog.ttl").read_bytes()
+    build(sources[:1], out, replace_options(FAST, prune=True))
+    assert (out / ".opendata-manifest" / "catalog.json").is_file()
+    assert (out / "catalog.ttl").read_bytes().count(b"    a <http://www.w3.org/ns/dcat#Dataset>") == 1
 
 
 # --- atomic replacement, recovery and the lock ---------------------------------------------------
@@ -429,7 +451,7 @@ def test_catalog_from_kept_fragments_is_the_catalog_rendered_afresh(tmp_path: Pa
     build(sources, out, options)
     first = {name: (out / name).read_bytes() for name in ("catalog.ttl", "catalog.jsonld")}
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / ".opendata-manifest").glob("*.json"))
-               if not p.name.startswith("source-")]
+               if not p.name.startswith("source-") and p.name != "catalog.json"]
     assert len(records) == 3
     assert render_catalog(records, config, "2024-03-01") == first
     fragments = sorted((out / ".opendata-manifest").glob("*.catalog.ttl"))
@@ -438,6 +460,7 @@ def test_catalog_from_kept_fragments_is_the_catalog_rendered_afresh(tmp_path: Pa
     fragments[1].with_name(fragments[1].name.replace(".ttl", ".jsonld")).write_bytes(b"\xff\xfe")
     damaged = fragments[2].read_bytes()
     fragments[2].write_bytes(damaged[: len(damaged) // 2])  # cut short: still UTF-8, caught by its digest
+    (out / "catalog.ttl").unlink()  # else the catalogue is current and no fragment is read
     assert {p.status for p in build(sources, out, options).packages} == {"unchanged"}
     assert {name: (out / name).read_bytes() for name in first} == first
     assert len(list((out / ".opendata-manifest").glob("*.catalog.*"))) == 6  # both kept again
