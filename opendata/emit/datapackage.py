@@ -322,22 +322,31 @@ def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iter
     With ``dataset_iri`` each row also gets the IRI of its observation in the package's RDF (the
     ``observation`` template of vocab/iri-templates.toml, filled as the RDF emitter fills it).
     """
+    return _as_rows(_budget_columns(disclosure, dataset_iri))
+
+
+def _as_rows(columns: Mapping[str, list[object]]) -> Iterator[dict[str, object]]:
+    """The rows of a resource given column by column."""
+    return (dict(zip(columns, values)) for values in zip(*columns.values()))
+
+
+def _budget_columns(disclosure: Disclosure, dataset_iri: str | None) -> dict[str, list[object]]:
+    """``budget_lines`` column by column: one pass over the amounts collects each amount's cell, line
+    and table and computes its identifier and IRI; every other column is then read in a C loop."""
     from ..iris import templates
 
     fill = templates().fill
     seen: set[str] = set()
+    cells: list[Any] = []
+    lines: list[Any] = []
+    tables: list[Any] = []
+    idents: list[str] = []
+    iris: list[str | None] = []
     for table in disclosure.tables:
         for line in table.lines:
-            shared = {  # the same for every amount of the line
-                "fiscal_year": disclosure.year, "phase": disclosure.phase, "department_code": disclosure.department.code,
-                "table": table.kind, "table_title": table.title, "row_label": line.label, "line_item": line.key.item,
-                "functional_code": line.key.functional, "economic_code": line.key.economic, "level": line.level,
-                "serial": line.serial, "side": line.side,
-            }
             slug = line.key.slug
             for c in line.cells:
-                amount = c.amount
-                if amount is None:
+                if c.amount is None:
                     continue
                 parts = [table.kind, slug]
                 if line.side:
@@ -351,21 +360,30 @@ def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iter
                     while ident in seen:
                         ident += "+"
                 seen.add(ident)
-                locator = c.locator
-                yield {
-                    **shared,
-                    "file": locator.file, "page": locator.page, "line": locator.line, "row": locator.row,
-                    "column": locator.column,
-                    "id": ident,
-                    "iri": fill("observation", dataset=dataset_iri, table=table.kind, line=slug,
-                                measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None,
-                    "measure": c.column.measure,
-                    "fund": c.column.fund,
-                    "amount_yuan": canonical(amount.yuan),
-                    "source_amount": amount.text,
-                    "source_unit": amount.unit.value,
-                    "source_text": c.raw,
-                }
+                idents.append(ident)
+                iris.append(fill("observation", dataset=dataset_iri, table=table.kind, line=slug,
+                                 measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None)
+                cells.append(c)
+                lines.append(line)
+                tables.append(table)
+    n = len(cells)
+    amounts = list(map(attrgetter("amount"), cells))
+    locators = list(map(attrgetter("locator"), cells))
+
+    def each(objects: list[Any], name: str) -> list[object]:
+        return list(map(attrgetter(name), objects))
+
+    return {
+        "id": idents, "iri": iris, "fiscal_year": [disclosure.year] * n, "phase": [disclosure.phase] * n,
+        "department_code": [disclosure.department.code] * n,
+        "table": each(tables, "kind"), "table_title": each(tables, "title"), "row_label": each(lines, "label"),
+        "line_item": each(lines, "key.item"), "functional_code": each(lines, "key.functional"),
+        "economic_code": each(lines, "key.economic"), "level": each(lines, "level"), "serial": each(lines, "serial"),
+        "side": each(lines, "side"), "measure": each(cells, "column.measure"), "fund": each(cells, "column.fund"),
+        "amount_yuan": [canonical(amount.yuan) for amount in amounts], "source_amount": each(amounts, "text"),
+        "source_unit": each(amounts, "unit.value"), "source_text": each(cells, "raw"),
+        **{name: each(locators, name) for name in ("file", "page", "line", "row", "column")},
+    }
 
 
 def _code_list(disclosure: Disclosure, scheme: str) -> list[dict[str, object]]:
@@ -492,14 +510,16 @@ def _assets(disclosure: Disclosure) -> Iterator[dict[str, object]]:
         yield row
 
 
-def _three_public(lines: list[dict[str, object]]) -> Iterator[dict[str, object]]:
-    for line in lines:
-        if line["table"] != "three-public-expenses":
+def _three_public(lines: Mapping[str, list[object]]) -> Iterator[dict[str, object]]:
+    """The budget lines of the three-public-expenses table (``lines``: the budget-lines columns)."""
+    for i, kind in enumerate(lines["table"]):
+        if kind != "three-public-expenses":
             continue
-        row = {name: line[name] for name in ("file", "page", "line", "table", "row", "column")}
+        row = {name: lines[name][i] for name in ("file", "page", "line", "table", "row", "column")}
         row.update(
-            budget_line=line["id"], item=line["line_item"], label=line["row_label"], fund=line["fund"],
-            amount_yuan=line["amount_yuan"], source_amount=line["source_amount"], source_unit=line["source_unit"],
+            budget_line=lines["id"][i], item=lines["line_item"][i], label=lines["row_label"][i], fund=lines["fund"][i],
+            amount_yuan=lines["amount_yuan"][i], source_amount=lines["source_amount"][i],
+            source_unit=lines["source_unit"][i],
         )
         yield row
 
@@ -549,12 +569,10 @@ def _coverage_columns(disclosure: Disclosure) -> dict[str, list[object]]:
     return columns
 
 
-def _row_resources(disclosure: Disclosure, dataset_iri: str | None) -> dict[str, list[dict[str, object]]]:
-    """The rows of every tabular resource but ``coverage`` (see ``_coverage_columns``)."""
+def _row_resources(disclosure: Disclosure, lines: Mapping[str, list[object]]) -> dict[str, list[dict[str, object]]]:
+    """The rows of every tabular resource but those made column by column (budget lines, coverage)."""
     ids = project_ids(disclosure.projects)
-    lines = list(budget_lines(disclosure, dataset_iri))
     return {
-        "budget-lines": lines,
         "functional-codes": _code_list(disclosure, "functional"),
         "economic-codes": _code_list(disclosure, "economic"),
         "projects": list(_projects(disclosure, ids)),
@@ -571,10 +589,11 @@ def _row_resources(disclosure: Disclosure, dataset_iri: str | None) -> dict[str,
 
 def rows(disclosure: Disclosure, dataset_iri: str | None = None) -> dict[str, list[dict[str, object]]]:
     """The rows of every tabular resource, keyed by resource name."""
-    coverage = _coverage_columns(disclosure)
+    lines = _budget_columns(disclosure, dataset_iri)
     return {
-        **_row_resources(disclosure, dataset_iri),
-        "coverage": [dict(zip(coverage, values)) for values in zip(*coverage.values())],
+        "budget-lines": list(_as_rows(lines)),
+        **_row_resources(disclosure, lines),
+        "coverage": list(_as_rows(_coverage_columns(disclosure))),
     }
 
 
@@ -634,10 +653,12 @@ def render(
     out: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     _DIGESTS.clear()
-    data = _row_resources(disclosure, dataset_iri)
+    lines = _budget_columns(disclosure, dataset_iri)
+    by_column = {"budget-lines": lines, "coverage": _coverage_columns(disclosure)}
+    data = _row_resources(disclosure, lines)
     for schema in schemas(language):
-        if schema.name == "coverage":
-            body = _columns_csv(schema.columns, _coverage_columns(disclosure), schema.free_text)
+        if schema.name in by_column:
+            body = _columns_csv(schema.columns, by_column[schema.name], schema.free_text)
         else:
             body = csv_bytes(schema.columns, data[schema.name], schema.free_text)
         out[schema.descriptor["path"]] = body
