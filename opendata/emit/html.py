@@ -885,10 +885,9 @@ def _amount_columns(table: Table) -> tuple[list[Any], list[str]]:
 
 
 def _cells(line: Line, columns: Sequence[Any]) -> str:
-    return "".join(
-        f'<td class="num">{_money(next((c.amount for c in line.cells if c.column == column), None))}</td>'
-        for column in columns
-    )
+    """The amount of each column (of its first cell in the line), or a dash."""
+    amounts = {c.column: c.amount for c in reversed(line.cells)}  # read backwards: the first cell of a column wins
+    return "".join(f'<td class="num">{_money(amounts.get(column))}</td>' for column in columns)
 
 
 def _economic_section(disclosure: Disclosure) -> str:
