@@ -325,6 +325,11 @@ def budget_lines(disclosure: Disclosure, dataset_iri: str | None = None) -> Iter
     return _as_rows(_budget_columns(disclosure, dataset_iri))
 
 
+def _each(objects: Sequence[Any], name: str) -> list[object]:
+    """The attribute ``name`` (dotted for a nested one) of every object: one column, read in a C loop."""
+    return list(map(attrgetter(name), objects))
+
+
 def _as_rows(columns: Mapping[str, list[object]]) -> Iterator[dict[str, object]]:
     """The rows of a resource given column by column."""
     return (dict(zip(columns, values)) for values in zip(*columns.values()))
@@ -369,20 +374,16 @@ def _budget_columns(disclosure: Disclosure, dataset_iri: str | None) -> dict[str
     n = len(cells)
     amounts = list(map(attrgetter("amount"), cells))
     locators = list(map(attrgetter("locator"), cells))
-
-    def each(objects: list[Any], name: str) -> list[object]:
-        return list(map(attrgetter(name), objects))
-
     return {
         "id": idents, "iri": iris, "fiscal_year": [disclosure.year] * n, "phase": [disclosure.phase] * n,
         "department_code": [disclosure.department.code] * n,
-        "table": each(tables, "kind"), "table_title": each(tables, "title"), "row_label": each(lines, "label"),
-        "line_item": each(lines, "key.item"), "functional_code": each(lines, "key.functional"),
-        "economic_code": each(lines, "key.economic"), "level": each(lines, "level"), "serial": each(lines, "serial"),
-        "side": each(lines, "side"), "measure": each(cells, "column.measure"), "fund": each(cells, "column.fund"),
-        "amount_yuan": [canonical(amount.yuan) for amount in amounts], "source_amount": each(amounts, "text"),
-        "source_unit": each(amounts, "unit.value"), "source_text": each(cells, "raw"),
-        **{name: each(locators, name) for name in ("file", "page", "line", "row", "column")},
+        "table": _each(tables, "kind"), "table_title": _each(tables, "title"), "row_label": _each(lines, "label"),
+        "line_item": _each(lines, "key.item"), "functional_code": _each(lines, "key.functional"),
+        "economic_code": _each(lines, "key.economic"), "level": _each(lines, "level"), "serial": _each(lines, "serial"),
+        "side": _each(lines, "side"), "measure": _each(cells, "column.measure"), "fund": _each(cells, "column.fund"),
+        "amount_yuan": [canonical(amount.yuan) for amount in amounts], "source_amount": _each(amounts, "text"),
+        "source_unit": _each(amounts, "unit.value"), "source_text": _each(cells, "raw"),
+        **{name: _each(locators, name) for name in ("file", "page", "line", "row", "column")},
     }
 
 
@@ -451,30 +452,47 @@ def _projects(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, obje
         yield row
 
 
-def _indicators(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, object]]:
-    for ident, p in zip(ids, disclosure.projects):
-        for position, indicator in enumerate(p.indicators, start=1):
-            t = indicator.target
-            row = _locator(indicator.locator)
-            row.update(
-                project=ident, indicator=position, level1=indicator.level1, level2=indicator.level2,
-                level3=indicator.level3, description=indicator.description, target_raw=t.raw,
-                target_kind=t.kind, comparator=t.comparator, target_value=t.value, target_upper=t.upper,
-                target_unit=t.unit, target_month=t.month, target_day=t.day, deadline_rule=t.deadline_rule,
-                qualifier=t.qualifier, basis=indicator.basis,
-            )
-            yield row
+_TARGET_COLUMNS = (
+    ("target_raw", "raw"), ("target_kind", "kind"), ("comparator", "comparator"), ("target_value", "value"),
+    ("target_upper", "upper"), ("target_unit", "unit"), ("target_month", "month"), ("target_day", "day"),
+    ("deadline_rule", "deadline_rule"), ("qualifier", "qualifier"),
+)
 
 
-def _spending_plans(disclosure: Disclosure, ids: list[str]) -> Iterator[dict[str, object]]:
+def _indicator_columns(disclosure: Disclosure, ids: list[str]) -> dict[str, list[object]]:
+    """The indicators resource column by column (~200 indicators a document)."""
+    indicators: list[Any] = []
+    projects: list[object] = []
+    positions: list[object] = []
     for ident, p in zip(ids, disclosure.projects):
-        for position, point in enumerate(p.plan, start=1):
-            row = _locator(point.locator)
-            row.update(
-                project=ident, point=position, month=point.month, label=point.label,
-                amount_yuan=_yuan(point.amount), source_amount=_source(point.amount), source_unit=_unit(point.amount),
-            )
-            yield row
+        indicators += p.indicators
+        projects += [ident] * len(p.indicators)
+        positions += range(1, len(p.indicators) + 1)
+    targets = _each(indicators, "target")
+    return {
+        "project": projects, "indicator": positions,
+        **{name: _each(indicators, name) for name in ("level1", "level2", "level3", "description", "basis")},
+        **{column: _each(targets, name) for column, name in _TARGET_COLUMNS},
+        **_locator_columns(_each(indicators, "locator")),
+    }
+
+
+def _spending_plan_columns(disclosure: Disclosure, ids: list[str]) -> dict[str, list[object]]:
+    """The spending-plans resource column by column."""
+    points: list[Any] = []
+    projects: list[object] = []
+    positions: list[object] = []
+    for ident, p in zip(ids, disclosure.projects):
+        points += p.plan
+        projects += [ident] * len(p.plan)
+        positions += range(1, len(p.plan) + 1)
+    amounts = _each(points, "amount")
+    return {
+        "project": projects, "point": positions, "month": _each(points, "month"), "label": _each(points, "label"),
+        "amount_yuan": list(map(_yuan, amounts)), "source_amount": list(map(_source, amounts)),
+        "source_unit": list(map(_unit, amounts)),
+        **_locator_columns(_each(points, "locator")),
+    }
 
 
 def _procurement(disclosure: Disclosure) -> Iterator[dict[str, object]]:
@@ -553,6 +571,11 @@ def _glossary(disclosure: Disclosure) -> Iterator[dict[str, object]]:
 _LOCATOR_FIELDS = ("file", "page", "line", "table", "row", "column")
 
 
+def _locator_columns(locators: Sequence[Any]) -> dict[str, list[object]]:
+    """The six locator columns of a resource."""
+    return {name: _each(locators, name) for name in _LOCATOR_FIELDS}
+
+
 def _coverage_columns(disclosure: Disclosure) -> dict[str, list[object]]:
     """The coverage resource column by column: ~1,000 entries a document, ~45 % of the package's
     cells, each column read in a C loop instead of a row dict per entry."""
@@ -560,7 +583,7 @@ def _coverage_columns(disclosure: Disclosure) -> dict[str, list[object]]:
 
     entries = disclosure.coverage
     locators = list(map(attrgetter("locator"), entries))
-    columns: dict[str, list[object]] = {name: list(map(attrgetter(name), locators)) for name in _LOCATOR_FIELDS}
+    columns = _locator_columns(locators)
     statuses = list(map(attrgetter("status"), entries))
     columns.update(
         position=list(range(1, len(entries) + 1)), token=list(map(attrgetter("token"), entries)), status=statuses,
@@ -569,15 +592,22 @@ def _coverage_columns(disclosure: Disclosure) -> dict[str, list[object]]:
     return columns
 
 
-def _row_resources(disclosure: Disclosure, lines: Mapping[str, list[object]]) -> dict[str, list[dict[str, object]]]:
-    """The rows of every tabular resource but those made column by column (budget lines, coverage)."""
-    ids = project_ids(disclosure.projects)
+def _column_resources(disclosure: Disclosure, dataset_iri: str | None, ids: list[str]) -> dict[str, dict[str, list[object]]]:
+    """The large resources, column by column: no row dict per budget line, indicator or coverage entry."""
+    return {
+        "budget-lines": _budget_columns(disclosure, dataset_iri),
+        "indicators": _indicator_columns(disclosure, ids),
+        "spending-plans": _spending_plan_columns(disclosure, ids),
+        "coverage": _coverage_columns(disclosure),
+    }
+
+
+def _row_resources(disclosure: Disclosure, lines: Mapping[str, list[object]], ids: list[str]) -> dict[str, list[dict[str, object]]]:
+    """The rows of the other tabular resources (``lines``: the budget-lines columns)."""
     return {
         "functional-codes": _code_list(disclosure, "functional"),
         "economic-codes": _code_list(disclosure, "economic"),
         "projects": list(_projects(disclosure, ids)),
-        "indicators": list(_indicators(disclosure, ids)),
-        "spending-plans": list(_spending_plans(disclosure, ids)),
         "procurement": list(_procurement(disclosure)),
         "assets": list(_assets(disclosure)),
         "three-public": list(_three_public(lines)),
@@ -589,12 +619,10 @@ def _row_resources(disclosure: Disclosure, lines: Mapping[str, list[object]]) ->
 
 def rows(disclosure: Disclosure, dataset_iri: str | None = None) -> dict[str, list[dict[str, object]]]:
     """The rows of every tabular resource, keyed by resource name."""
-    lines = _budget_columns(disclosure, dataset_iri)
-    return {
-        "budget-lines": list(_as_rows(lines)),
-        **_row_resources(disclosure, lines),
-        "coverage": list(_as_rows(_coverage_columns(disclosure))),
-    }
+    ids = project_ids(disclosure.projects)
+    by_column = _column_resources(disclosure, dataset_iri, ids)
+    by_row = _row_resources(disclosure, by_column["budget-lines"], ids)
+    return {name: list(_as_rows(by_column[name])) if name in by_column else by_row[name] for name in RESOURCES}
 
 
 # --- the package --------------------------------------------------------------------------------
@@ -653,9 +681,9 @@ def render(
     out: dict[str, bytes] = {}
     resources: list[dict[str, Any]] = []
     _DIGESTS.clear()
-    lines = _budget_columns(disclosure, dataset_iri)
-    by_column = {"budget-lines": lines, "coverage": _coverage_columns(disclosure)}
-    data = _row_resources(disclosure, lines)
+    ids = project_ids(disclosure.projects)
+    by_column = _column_resources(disclosure, dataset_iri, ids)
+    data = _row_resources(disclosure, by_column["budget-lines"], ids)
     for schema in schemas(language):
         if schema.name in by_column:
             body = _columns_csv(schema.columns, by_column[schema.name], schema.free_text)
