@@ -273,7 +273,9 @@ def _column_texts(values: list[object], guard: bool) -> list[str]:
     """``cell`` of every value of one column. The common columns (text needing no guard, whole numbers,
     with blanks) are converted in C loops: ``_BLANK.get(value, text)`` is "" for None, else the text."""
     kinds = set(map(type, values))
-    if kinds <= {str, _NONE} and not (guard and any(map(str.startswith, filter(None, values), repeat(_FORMULA_PREFIXES)))):
+    if len(kinds) == 1 and kinds <= _EXACT_KINDS and values[0] == values[-1] and values.count(values[0]) == len(values):
+        return [cell(values[0], guard)] * len(values)  # one value throughout: a file name, a year, blanks
+    if kinds <= {str, _NONE} and not (guard and _FORMULA_AT_LINE_START.search("\n".join(filter(None, values)))):
         return values if _NONE not in kinds else list(map(_BLANK.get, values, values))  # type: ignore[return-value]
     if kinds <= {int}:
         return list(map(str, values))
@@ -288,7 +290,10 @@ _BOOLEANS = {True: "true", False: "false"}
 
 
 _NONE = type(None)
-_FORMULA_PREFIXES = tuple(_FORMULA_START)
+_EXACT_KINDS = frozenset((str, int, bool, _NONE))  # equal values of one of these types have the same cell
+# A text that may start a formula, searched in a column's texts joined by LF at once (a LF inside a text
+# can only raise a false alarm: the column then goes through ``cell``, which guards each text exactly).
+_FORMULA_AT_LINE_START = re.compile("^[" + re.escape("".join(sorted(_FORMULA_START))) + "]", re.MULTILINE)
 
 
 def _locator(locator: Any) -> dict[str, object]:
