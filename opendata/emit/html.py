@@ -321,6 +321,12 @@ def _e(text: object) -> str:
     return html.escape(text, quote=True) if _ESCAPED.search(text) else text
 
 
+def _e_each(*texts: object) -> list[str]:
+    """``_e`` of each text, with one scan of them all when (nearly always) none has anything to escape."""
+    strings = list(map(str, texts))
+    return strings if not _ESCAPED.search("".join(strings)) else list(map(_e, strings))
+
+
 def _bi(zh: str, en: str) -> str:
     """A label in Chinese with its English beside it (the page switch shows one or both)."""
     return f'<span class="zh">{_e(zh)}</span><span class="en" lang="en">{_e(en)}</span>'
@@ -955,6 +961,11 @@ def _projects_section(disclosure: Disclosure) -> str:
     return out + "\n".join(rows) + "\n"
 
 
+_INDICATORS_CAPTION = _bi("绩效指标", "Performance indicators")
+_INDICATOR_HEAD = (_th("一级指标", "Level 1"), _th("二级指标", "Level 2"), _th("三级指标", "Indicator"),
+                   _th("指标解释", "Description"), _th("指标值", "Target"), _th("依据", "Basis"))
+
+
 def _project(project: Project, number: int, total: Decimal) -> str:
     anchor = f"project-{project.serial if project.serial is not None else number}"
     share = f" · {_pct(project.budget.value, total)}" if project.budget is not None and total else ""
@@ -987,15 +998,16 @@ def _project(project: Project, number: int, total: Decimal) -> str:
     if project.indicators:
         rows = []
         for indicator in project.indicators:
-            rows.append(
-                f"<tr><td>{_e(indicator.level1)}</td><td>{_e(indicator.level2)}</td>"
-                f'<th scope="row">{_e(indicator.level3)}</th><td>{_e(indicator.description)}</td>'
-                f"<td><strong>{_e(indicator.target.text)}</strong></td><td>{_e(indicator.basis)}</td></tr>"
+            level1, level2, level3, description, target, basis = _e_each(
+                indicator.level1, indicator.level2, indicator.level3, indicator.description, indicator.target.text,
+                indicator.basis,
             )
-        head = [_th("一级指标", "Level 1"), _th("二级指标", "Level 2"), _th("三级指标", "Indicator"),
-                _th("指标解释", "Description"), _th("指标值", "Target"), _th("依据", "Basis")]
-        body += _table(_bi("绩效指标", "Performance indicators"), head, rows,
-                       label=f"绩效指标 Indicators {project.name}")
+            rows.append(
+                f"<tr><td>{level1}</td><td>{level2}</td>"
+                f'<th scope="row">{level3}</th><td>{description}</td>'
+                f"<td><strong>{target}</strong></td><td>{basis}</td></tr>"
+            )
+        body += _table(_INDICATORS_CAPTION, _INDICATOR_HEAD, rows, label=f"绩效指标 Indicators {project.name}")
     return f'<details class="project" id="{anchor}">{summary}<div class="body">{body}</div></details>'
 
 
