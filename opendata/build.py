@@ -927,12 +927,12 @@ def _build(
                     if checking:
                         differences += _compare_folder(out, package, made.files)
                         files_meta: dict[str, list[int]] = {}
-                        stamp: list[int] | None = None
+                        folder_stamp: list[int] | None = None
                     else:
-                        files_meta, stamp = batch.stage_package(package, made.files)
+                        files_meta, folder_stamp = batch.stage_package(package, made.files)
                     record = {
                         **made.entry, "key": made.key, "package": package, "source": Path(made.source).name,
-                        "files": files_meta, "folder": stamp, "errors": made.errors, "warnings": made.warnings,
+                        "files": files_meta, "folder": folder_stamp, "errors": made.errors, "warnings": made.warnings,
                     }
                     if checking:
                         fragments[package] = made.fragment
@@ -976,14 +976,14 @@ def _build(
                     differences.append(f"{name} (differs)")
             differences += [f"{name}/ (not produced by this build)" for name in stale]
         else:
-            stamp = _catalog_stamp(ordered, options)
-            if not _catalog_current(out, stamp):  # else the same packages as last time: nothing to write
+            catalog_stamp = _catalog_stamp(ordered, options)
+            if not _catalog_current(out, catalog_stamp):  # else the same packages as last time: nothing to write
                 _write_catalog_files(out, ordered, fragment_of, options)
                 page = catalog_page([pages[p] for p in sorted(pages)], options.config)
                 path = out / "index.html"
                 if not (path.is_file() and path.read_bytes() == page):
                     write_file_atomic(path, page, options.fsync)
-                _record_catalog(out, stamp, options.fsync)
+                _record_catalog(out, catalog_stamp, options.fsync)
             if options.prune:
                 for name in stale:
                     shutil.rmtree(out / name)
