@@ -1189,7 +1189,14 @@ def main(argv: list[str] | None = None) -> int:
                     results.skipped.append(f"N = 1,000 -j 1: estimated {estimate / 60:.1f} min (1.9 × the -j 2 time), "
                                            f"{max(0.0, left()) / 60:.1f} min of the budget left")
                 estimate = 10 * walls[(1000, 2)]
-                if estimate < min(600.0, left()):
+                kept = work / "kept-build-1000-j2"
+                disk = 10 * sum(f.stat().st_size for f in kept.rglob("*") if f.is_file()) if kept.is_dir() else 0
+                free = shutil.disk_usage(work).free
+                if disk and disk * 1.2 > free:
+                    results.skipped.append(
+                        f"N = 10,000: its packages need ~{disk / 1e9:.0f} GB of disk (10 × N = 1,000), "
+                        f"{free / 1e9:.0f} GB free (its -j 2 build: estimated {estimate / 60:.1f} min)")
+                elif estimate < min(600.0, left()):
                     corpus = synth.write_corpus(work / "corpus", 10_000, args.seed)
                     walls.update(bench_build(results, work, corpus, [10_000], {(10_000, 2): 1}, deadline, (2,)))
                 else:
