@@ -741,7 +741,8 @@ def _functional_section(disclosure: Disclosure, tree: Sequence[FunctionalNode]) 
     unit = disclosure.unit
     total = sum((node.total for node in tree), Decimal(0))
     root_summary = f"{_num(total)} {unit.value}"
-    svgs = "".join(_treemap_svg(tree, total, size, width, height, unit) for size, width, height in CHART_SIZES)
+    views = _treemap_views(tree, total, unit)
+    svgs = "".join(_treemap_svg(views, size, width, height) for size, width, height in CHART_SIZES)
     chart = (
         '<div class="chart-head">'
         f'<ol class="tm-path" id="tm-path" aria-label="图表层级 Chart level"><li><a href="#tm=" aria-current="location">全部 All</a></li></ol>'
@@ -790,55 +791,78 @@ def _walk(nodes: Sequence[FunctionalNode]) -> Iterable[FunctionalNode]:
         yield from _walk(node.children)
 
 
-def _treemap_svg(tree: Sequence[FunctionalNode], total: Decimal, size: str, width: Decimal, height: Decimal,
-                 unit: Unit) -> str:
-    views = [_treemap_view("", None, "全部 All", tree, total, width, height, unit, True)]
+@dataclass(frozen=True, slots=True)
+class _TreemapView:
+    """One level of the treemap, with what does not depend on the chart size (made once for both sizes)."""
+
+    head: str  # the view's opening <g>
+    nodes: tuple[FunctionalNode, ...]
+    tiles: tuple[tuple[str, str, str, bool, str] | None, ...]  # per node: opening tag and title, colour, share,
+    # drillable, closing tag; None for a node without area (not positive)
+
+
+def _treemap_views(tree: Sequence[FunctionalNode], total: Decimal, unit: Unit) -> list[_TreemapView]:
+    """The views of the treemap: the whole, then each node with children to drill into."""
+    views = [_treemap_view("", None, "全部 All", tree, total, unit, True)]
     for node in _walk(tree):
         if node.children and any(child.total > 0 for child in node.children):
             parent = node.code[:-2] if node.level > 1 else ""
             views.append(_treemap_view(node.code, parent, f"{node.code} {node.name}", node.children, node.total,
-                                       width, height, unit, False))
+                                       unit, False))
+    return views
+
+
+def _treemap_svg(views: Sequence[_TreemapView], size: str, width: Decimal, height: Decimal) -> str:
+    """The treemap at one chart size: each view's rectangles laid out for ``width`` × ``height``."""
+    parts = []
+    for view in views:
+        parts.append(view.head)
+        rects = squarify([node.total for node in view.nodes], width, height)
+        for node, tile, rect in zip(view.nodes, view.tiles, rects):
+            if rect is None or tile is None:
+                continue
+            opening, colour, share, drillable, closing = tile
+            r = rect.quantized()
+            parts.append(
+                f'{opening}<rect x="{r.x}" y="{r.y}" width="{r.w}" height="{r.h}" fill="{colour}"/>'
+                f"{_treemap_text(node, r.x, r.y, r.w, r.h, share, drillable)}{closing}"
+            )
+        parts.append("</g>")
     label = "按功能分类的支出矩形树图 Treemap of expenditure by functional classification"
     return (
         f'<svg class="tm-{size}" viewBox="0 0 {width} {height}" role="group" aria-label="{_e(label)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="inherit">'
-        f"<title>{_e(label)}</title>" + "".join(views) + "</svg>"
+        f"<title>{_e(label)}</title>" + "".join(parts) + "</svg>"
     )
 
 
 def _treemap_view(code: str, parent: str | None, label: str, nodes: Sequence[FunctionalNode], total: Decimal,
-                  width: Decimal, height: Decimal, unit: Unit, on: bool) -> str:
-    rects = squarify([node.total for node in nodes], width, height)
+                  unit: Unit, on: bool) -> _TreemapView:
     parent_attr = f' data-parent="{parent}"' if parent is not None else ""
     summary = f"{_num(total)} {unit.value}"
-    parts = [
+    head = (
         f'<g class="tm-view{" on" if on else ""}" data-view="{code}"{parent_attr} data-label="{_e(label)}" '
         f'data-summary="{_e(summary)}">'
-    ]
+    )
     whole = sum((n.total for n in nodes if n.total > 0), Decimal(0))
-    for index, (node, rect) in enumerate(zip(nodes, rects)):
-        if rect is None:
+    tiles: list[tuple[str, str, str, bool, str] | None] = []
+    for index, node in enumerate(nodes):
+        if not node.total > 0:  # squarify gives it no rectangle
+            tiles.append(None)
             continue
-        r = rect.quantized()
         share = _pct(node.total, whole)
         name = f"{node.code} {node.name}"
         text_label = f"{name}：{_num(node.total)} {unit.value}（{share}）"
         drillable = bool(node.children) and any(child.total > 0 for child in node.children)
         colour = PALETTE[(int(node.code[-2:]) if node.level > 1 else index) % len(PALETTE)]
-        inner = (
-            f"<title>{_e(text_label)}</title>"
-            f'<rect x="{r.x}" y="{r.y}" width="{r.w}" height="{r.h}" fill="{colour}"/>'
-            + _treemap_text(node, r.x, r.y, r.w, r.h, share, drillable)
-        )
+        title = f"<title>{_e(text_label)}</title>"
         if drillable:
-            parts.append(
-                f'<a class="tm-node" href="#tm={node.code}" aria-label="{_e(text_label + "，进入下一级 drill down")}">'
-                f"{inner}</a>"
-            )
+            opening = f'<a class="tm-node" href="#tm={node.code}" aria-label="{_e(text_label + "，进入下一级 drill down")}">'
+            tiles.append((opening + title, colour, share, drillable, "</a>"))
         else:
-            parts.append(f'<g class="tm-node" role="img" tabindex="0" aria-label="{_e(text_label)}">{inner}</g>')
-    parts.append("</g>")
-    return "".join(parts)
+            opening = f'<g class="tm-node" role="img" tabindex="0" aria-label="{_e(text_label)}">'
+            tiles.append((opening + title, colour, share, drillable, "</g>"))
+    return _TreemapView(head, tuple(nodes), tuple(tiles))
 
 
 def _treemap_text(node: FunctionalNode, x: Decimal, y: Decimal, w: Decimal, h: Decimal, share: str,
