@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..model.disclosure import Disclosure, Project
@@ -240,7 +240,6 @@ def _columns_csv(
 
 
 _QUOTED = re.compile('["\r\n\x00]')  # with a comma, what may make the csv module quote a field
-_QUOTED_IN_TEXT = re.compile('["\r\x00]')  # the same in a text of lines (the LF are counted)
 
 
 def _csv_text(header: Sequence[str], columns: list[list[str]]) -> str:
@@ -254,7 +253,7 @@ def _csv_text(header: Sequence[str], columns: list[list[str]]) -> str:
     commas = len(header) - 1
     text = "\n".join(lines) + "\n"
     if commas > 0 and text.count(",") == commas * len(lines) and text.count("\n") == len(lines) \
-            and not _QUOTED_IN_TEXT.search(text):
+            and '"' not in text and "\r" not in text and "\x00" not in text:
         return text
     for index, (line, fields) in enumerate(zip(lines, [header, *zip(*columns)])):
         if commas < 1 or line.count(",") != commas or _QUOTED.search(line):
@@ -275,7 +274,7 @@ def _column_texts(values: list[object], guard: bool) -> list[str]:
     kinds = set(map(type, values))
     if len(kinds) == 1 and kinds <= _EXACT_KINDS and values[0] == values[-1] and values.count(values[0]) == len(values):
         return [cell(values[0], guard)] * len(values)  # one value throughout: a file name, a year, blanks
-    if kinds <= {str, _NONE} and not (guard and _FORMULA_AT_LINE_START.search("\n".join(filter(None, values)))):
+    if kinds <= {str, _NONE} and (not guard or _FORMULA_START.isdisjoint(map(_FIRST, filter(None, values)))):
         return values if _NONE not in kinds else list(map(_BLANK.get, values, values))  # type: ignore[return-value]
     if kinds <= {int}:
         return list(map(str, values))
@@ -291,9 +290,7 @@ _BOOLEANS = {True: "true", False: "false"}
 
 _NONE = type(None)
 _EXACT_KINDS = frozenset((str, int, bool, _NONE))  # equal values of one of these types have the same cell
-# A text that may start a formula, searched in a column's texts joined by LF at once (a LF inside a text
-# can only raise a false alarm: the column then goes through ``cell``, which guards each text exactly).
-_FORMULA_AT_LINE_START = re.compile("^[" + re.escape("".join(sorted(_FORMULA_START))) + "]", re.MULTILINE)
+_FIRST = itemgetter(0)  # the first character of a text (read in a C loop, for the formula guard)
 
 
 def _locator(locator: Any) -> dict[str, object]:
