@@ -389,6 +389,14 @@ def test_hot_path_locator_iri_follows_the_template() -> None:
     assert iris.templates().fill("locator", of="https://x.org/d/obs/t") == "https://x.org/d/obs/t/at"
 
 
+@pytest.mark.parametrize("fund", [None, "", "general", "一般 公共/预算"])
+@pytest.mark.parametrize("side", [None, "income", "支出"])
+def test_hot_path_observation_iri_follows_the_template(fund: str | None, side: str | None) -> None:
+    """rdf.observation_iri inlines the "observation" template for speed; it must say the same."""
+    values = dict(dataset="https://x.org/d", table="t01", line="一般公共服务支出~2", measure="budget", fund=fund, side=side)
+    assert rdf.observation_iri(**values) == iris.templates().fill("observation", **values)
+
+
 def test_render_and_the_triple_list_path_agree(sample: opendata.Disclosure, files: rdf.RdfFiles) -> None:
     """render() orders nodes directly; sorting the flat triple list must give the same bytes."""
     from opendata.emit import serialise

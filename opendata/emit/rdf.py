@@ -121,6 +121,18 @@ def gyear(year: int | None) -> Lit | None:
 concept = iris.concept_iri  # (scheme, key) -> the concept's IRI, cached
 
 
+def observation_iri(dataset: str, table: str, line: str, measure: str, fund: str | None, side: str | None) -> str:
+    """The "observation" template filled, inlined for the hot path (~240 observations a disclosure;
+    a quarter of ``Templates.fill``'s cost; a test checks they agree)."""
+    segment = iris.segment
+    iri = f"{dataset}/obs/{segment(str(table))}/{segment(str(line))}/{segment(str(measure))}"
+    if fund is not None:
+        iri += "/" + segment(str(fund))
+    if side is not None:
+        iri += "/" + segment(str(side))
+    return iri
+
+
 # --- the builder ------------------------------------------------------------------------------
 
 _DECIMAL = XSD + "decimal"
@@ -133,6 +145,27 @@ _SOURCE_TABLE = B + "sourceTable"
 _SOURCE_LOCATION = B + "SourceLocation"
 _YUAN = iris.concept_iri("unit", "yuan")
 _ZERO = Lit("0", XSD + "integer")
+
+
+# an observation's predicates, made once (not for every observation: ~240 per disclosure)
+_OBS_DATA_SET = QB + "dataSet"
+_OBS_ORGANIZATION = B + "organization"
+_OBS_FISCAL_YEAR = B + "fiscalYear"
+_OBS_BUDGET_PHASE = B + "budgetPhase"
+_OBS_OPERATION_CHARACTER = B + "operationCharacter"
+_OBS_TABLE = B + "table"
+_OBS_LINE_ITEM = B + "lineItem"
+_OBS_FUNCTIONAL_CLASSIFICATION = B + "functionalClassification"
+_OBS_ECONOMIC_CLASSIFICATION = B + "economicClassification"
+_OBS_MEASURE_ROLE = B + "measureRole"
+_OBS_FUND = B + "fund"
+_OBS_AMOUNT = B + "amount"
+_OBS_UNIT_MEASURE = B + "unitMeasure"
+_OBS_UNIT_MULT = B + "unitMult"
+_OBS_SOURCE_VALUE = B + "sourceValue"
+_OBS_SOURCE_UNIT = B + "sourceUnit"
+_OBS_SOURCE_TEXT = B + "sourceText"
+_OBS_LINE_LABEL = B + "lineLabel"
 
 
 @lru_cache(maxsize=4096)
@@ -283,10 +316,7 @@ class _Builder:
     # observations ------------------------------------------------------------------------------
     def observation(self, f: Figure) -> None:
         line = f.line
-        obs = self.t.fill(
-            "observation", dataset=self.dataset, table=f.table, line=line.slug,
-            measure=f.measure, fund=f.fund, side=f.side,
-        )
+        obs = observation_iri(self.dataset, f.table, line.slug, f.measure, f.fund, f.side)
         if line.functional:
             functional, economic, item = line.functional, "_T", "_Z"
             self.concepts_seen.add(("functional", functional))
@@ -303,26 +333,26 @@ class _Builder:
         amount = f.amount
         node: dict[str, list[Term]] = {
             TYPE: [_OBSERVATION],
-            QB + "dataSet": [self.dataset],
-            B + "organization": [self.department],
-            B + "fiscalYear": [self.year],
-            B + "budgetPhase": [self.phase],
-            B + "operationCharacter": [concept("operation-character", side)],
-            B + "table": [concept("table", f.table)],
-            B + "lineItem": [concept("item", item)],
-            B + "functionalClassification": [concept("functional", functional)],
-            B + "economicClassification": [concept("economic", economic)],
-            B + "measureRole": [concept("measure", f.measure)],
-            B + "fund": [concept("fund", f.fund or "_T")],
-            B + "amount": [Lit(amount.yuan_text, _DECIMAL)],
-            B + "unitMeasure": [_YUAN],
-            B + "unitMult": [_ZERO],
-            B + "sourceValue": [Lit(format(amount.value, "f"), _DECIMAL)],
-            B + "sourceUnit": [concept("unit", amount.unit.key)],
-            B + "sourceText": [Lit(amount.raw)],
+            _OBS_DATA_SET: [self.dataset],
+            _OBS_ORGANIZATION: [self.department],
+            _OBS_FISCAL_YEAR: [self.year],
+            _OBS_BUDGET_PHASE: [self.phase],
+            _OBS_OPERATION_CHARACTER: [concept("operation-character", side)],
+            _OBS_TABLE: [concept("table", f.table)],
+            _OBS_LINE_ITEM: [concept("item", item)],
+            _OBS_FUNCTIONAL_CLASSIFICATION: [concept("functional", functional)],
+            _OBS_ECONOMIC_CLASSIFICATION: [concept("economic", economic)],
+            _OBS_MEASURE_ROLE: [concept("measure", f.measure)],
+            _OBS_FUND: [concept("fund", f.fund or "_T")],
+            _OBS_AMOUNT: [Lit(amount.yuan_text, _DECIMAL)],
+            _OBS_UNIT_MEASURE: [_YUAN],
+            _OBS_UNIT_MULT: [_ZERO],
+            _OBS_SOURCE_VALUE: [Lit(format(amount.value, "f"), _DECIMAL)],
+            _OBS_SOURCE_UNIT: [concept("unit", amount.unit.key)],
+            _OBS_SOURCE_TEXT: [Lit(amount.raw)],
         }
         if f.label:
-            node[B + "lineLabel"] = [Lit(f.label, None, "zh")]
+            node[_OBS_LINE_LABEL] = [Lit(f.label, None, "zh")]
         self._put(obs, node)
         self.locate(obs, f.locator)
 

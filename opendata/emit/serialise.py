@@ -160,6 +160,7 @@ def ntriples(ordered: list[tuple[str, Triple]]) -> bytes:
 
 _TTL_INTEGER = re.compile(r"^[+-]?(?:0|[1-9][0-9]*)$")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_json_string = json.encoder.encode_basestring  # what _encode does for a str, without its Python-level call
 
 # The writers put their output together from UTF-8 pieces: each distinct term is encoded once,
 # instead of encoding the whole text at the end (where every line repeats its subject's IRI).
@@ -182,14 +183,14 @@ def _forms(term: Term) -> _Forms:
         nt = nt_iri(term).encode()
         short = compact(term)
         # a checked IRI has no character JSON escapes (no quote, backslash or control character)
-        name = _encode(short).encode() if short else b'"' + term.encode() + b'"'
+        name = _json_string(short).encode() if short else b'"' + term.encode() + b'"'
         return _Forms(nt, short.encode() if short else nt, name, b'{"@id":' + name + b"}", "@id")
     text = f'"{escape_string(term.lex)}"'
-    value = _encode(term.lex)
+    value = _json_string(term.lex)
     fits = "" if term.lang is not None else term.datatype
     if term.lang:
         tagged = f"{text}@{term.lang}".encode()
-        plain = f'{{"@value":{value},"@language":{_encode(term.lang)}}}'
+        plain = f'{{"@value":{value},"@language":{_json_string(term.lang)}}}'
         return _Forms(tagged, tagged, value.encode(), plain.encode(), fits)
     datatype = term.datatype
     if datatype and datatype != XSD_STRING:
@@ -424,6 +425,7 @@ def _shape(predicates: tuple[str, ...]) -> _Shape:
     names = {name for _, name, _ in entries}
     plan = tuple(sorted(entries, key=lambda entry: entry[1])) if len(names) == len(entries) else None
     return _Shape(nt=nt, ttl=ttl, types=types, json=plan)
+
 
 
 _SHAPES: _Memo = _Memo(_shape)  # keyed by a node's predicates in order: bounded by the builder's code paths
