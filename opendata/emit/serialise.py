@@ -369,9 +369,16 @@ def _json_node(head: list[bytes], predicates: Iterable[tuple[str, list[_Forms]]]
     return b"".join(head)
 
 
+@cache
+def _jsonld_head() -> bytes:
+    """The start of every JSON-LD document, up to its graph: the context inline (made once, not per
+    document: ``json.dumps`` with an indent takes the pure-Python encoder, ~0.2 ms)."""
+    context_text = json.dumps(context().raw, ensure_ascii=False, indent=1).encode()
+    return b'{"@context": ' + context_text + b',\n"@graph": [\n'
+
+
 def _jsonld_document(lines: list[bytes]) -> bytes:
-    head = json.dumps(context().raw, ensure_ascii=False, indent=1).encode()
-    return b'{"@context": ' + head + b',\n"@graph": [\n' + b",\n".join(lines) + b"\n]}\n"
+    return _jsonld_head() + b",\n".join(lines) + b"\n]}\n"
 
 
 def jsonld(groups: list[Group]) -> bytes:
