@@ -340,9 +340,9 @@ def _as_rows(columns: Mapping[str, list[object]]) -> Iterator[dict[str, object]]
 def _budget_columns(disclosure: Disclosure, dataset_iri: str | None) -> dict[str, list[object]]:
     """``budget_lines`` column by column: one pass over the amounts collects each amount's cell, line
     and table and computes its identifier and IRI; every other column is then read in a C loop."""
-    from ..iris import templates
+    from .rdf import observation_iri  # the "observation" template inlined (tests/test_rdf.py checks it)
 
-    fill = templates().fill
+    dataset = dataset_iri.rstrip("/") if dataset_iri else None  # as the template inserts an IRI
     seen: set[str] = set()
     cells: list[Any] = []
     lines: list[Any] = []
@@ -368,8 +368,8 @@ def _budget_columns(disclosure: Disclosure, dataset_iri: str | None) -> dict[str
                         ident += "+"
                 seen.add(ident)
                 idents.append(ident)
-                iris.append(fill("observation", dataset=dataset_iri, table=table.kind, line=slug,
-                                 measure=c.column.measure, fund=c.column.fund, side=line.side) if dataset_iri else None)
+                iris.append(observation_iri(dataset, table.kind, slug, c.column.measure, c.column.fund, line.side)
+                            if dataset is not None else None)
                 cells.append(c)
                 lines.append(line)
                 tables.append(table)
