@@ -125,7 +125,7 @@ def observation_iri(dataset: str, table: str, line: str, measure: str, fund: str
     """The "observation" template filled, inlined for the hot path (~240 observations a disclosure;
     a quarter of ``Templates.fill``'s cost; a test checks they agree)."""
     segment = iris.segment
-    iri = f"{dataset}/obs/{segment(str(table))}/{segment(str(line))}/{segment(str(measure))}"
+    iri = f"{dataset.rstrip('/')}/obs/{segment(str(table))}/{segment(str(line))}/{segment(str(measure))}"
     if fund is not None:
         iri += "/" + segment(str(fund))
     if side is not None:
