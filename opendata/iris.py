@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Mapping
 
 from .vocab import vocab_dir
@@ -35,7 +35,7 @@ def _keep(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LN"
 
 
-@cache
+@lru_cache(maxsize=1 << 15)  # bounded: the texts come from the data, and a build may read 150,000 sources
 def segment(text: str) -> str:
     """One IRI path segment for ``text``: NFKC, letters and digits kept, the rest percent-encoded."""
     text = unicodedata.normalize("NFKC", text).strip()
@@ -154,7 +154,7 @@ def scheme_iri(scheme: str) -> str:
     return templates().fill("scheme", vocab=VOCAB_BASE, scheme=scheme)
 
 
-@cache
+@lru_cache(maxsize=1 << 15)  # bounded: some keys come from the data (labels of unknown rows)
 def concept_iri(scheme: str, key: str) -> str:
     return templates().fill("concept", vocab=VOCAB_BASE, scheme=scheme, key=key)
 
