@@ -820,6 +820,27 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _write_streamed(path: Path, fsync: bool, write: Callable[[Any], None]) -> None:
+    """Write a file through ``write(handle)`` into a temporary file beside it, then replace it; left alone
+    (modification time too) when the bytes did not change."""
+    tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
+    try:
+        with tmp.open("wb") as handle:
+            write(handle)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if _same_file(tmp, path):
+            tmp.unlink()
+        else:
+            os.replace(tmp, path)
+            if fsync:
+                _fsync_dir(path.parent)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def _write_catalog_files(out: Path, entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
                          options: BuildOptions) -> None:
     """Stream ``catalog.ttl`` and ``catalog.jsonld`` into temporary files beside them, then replace the
@@ -960,7 +981,7 @@ def _build(
                     _write_fragment(out, entry["key"], part, options.fsync)
             return part
 
-        from .emit.html import catalog_page
+        from .emit.html import catalog_page, write_catalog_page_of
 
         ordered = [entries[p] for p in sorted(entries)]
         stale = sorted(_package_folders(out) - set(produced))
@@ -979,10 +1000,9 @@ def _build(
             catalog_stamp = _catalog_stamp(ordered, options)
             if not _catalog_current(out, catalog_stamp):  # else the same packages as last time: nothing to write
                 _write_catalog_files(out, ordered, fragment_of, options)
-                page = catalog_page([pages[p] for p in sorted(pages)], options.config)
-                path = out / "index.html"
-                if not (path.is_file() and path.read_bytes() == page):
-                    write_file_atomic(path, page, options.fsync)
+                _write_streamed(out / "index.html", options.fsync,
+                                lambda handle: write_catalog_page_of(handle, [pages[p] for p in sorted(pages)],
+                                                                     options.config))
                 _record_catalog(out, catalog_stamp, options.fsync)
             if options.prune:
                 for name in stale:
