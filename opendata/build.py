@@ -27,6 +27,7 @@ Only ``cli.py`` prints or exits; this module returns a ``BuildResult``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -793,17 +794,6 @@ def _record_catalog(out: Path, stamp: str, fsync: bool) -> None:
     write_file_atomic(out / MANIFEST_DIR / _CATALOG_RECORD, body, fsync)
 
 
-def _catalog_in_memory(entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
-                       options: BuildOptions) -> dict[str, bytes]:
-    import io
-
-    from .emit.catalog import write_catalog
-
-    ttl, jsonld = io.BytesIO(), io.BytesIO()
-    write_catalog(entries, fragment_of, options.config, options.issued, ttl, jsonld)
-    return {"catalog.ttl": ttl.getvalue(), "catalog.jsonld": jsonld.getvalue()}
-
-
 def _same_file(a: Path, b: Path) -> bool:
     """Whether two files hold the same bytes (compared in blocks, not read whole)."""
     try:
@@ -820,50 +810,29 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write_streamed(path: Path, fsync: bool, write: Callable[[Any], None]) -> None:
-    """Write a file through ``write(handle)`` into a temporary file beside it, then replace it; left alone
-    (modification time too) when the bytes did not change."""
-    tmp = path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}")
+def _write_streamed(paths: Sequence[Path], fsync: bool, write: Callable[[list[Any]], None]) -> None:
+    """Write files through ``write(handles)`` into temporary files beside them, then replace them; a file
+    whose bytes did not change is left alone (its modification time too)."""
+    tmp = [path.with_name(f"{_TMP_PREFIX}{os.getpid()}-{path.name}") for path in paths]
     try:
-        with tmp.open("wb") as handle:
-            write(handle)
+        with contextlib.ExitStack() as stack:
+            handles = [stack.enter_context(path.open("wb")) for path in tmp]
+            write(handles)
             if fsync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if _same_file(tmp, path):
-            tmp.unlink()
-        else:
-            os.replace(tmp, path)
-            if fsync:
-                _fsync_dir(path.parent)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _write_catalog_files(out: Path, entries: list[dict[str, Any]], fragment_of: Callable[[dict[str, Any]], Any],
-                         options: BuildOptions) -> None:
-    """Stream ``catalog.ttl`` and ``catalog.jsonld`` into temporary files beside them, then replace the
-    old ones; a catalogue file whose bytes did not change is left alone (its modification time too)."""
-    from .emit.catalog import write_catalog
-
-    tmp = {name: out / f"{_TMP_PREFIX}{os.getpid()}-{name}" for name in CATALOG_FILES}
-    try:
-        with tmp["catalog.ttl"].open("wb") as ttl, tmp["catalog.jsonld"].open("wb") as jsonld:
-            write_catalog(entries, fragment_of, options.config, options.issued, ttl, jsonld)
-            for handle in (ttl, jsonld):
-                if options.fsync:
+                for handle in handles:
                     handle.flush()
                     os.fsync(handle.fileno())
-        for name, path in tmp.items():
-            if _same_file(path, out / name):
-                path.unlink()
+        changed = False
+        for new, path in zip(tmp, paths):
+            if _same_file(new, path):
+                new.unlink()
             else:
-                os.replace(path, out / name)
-        if options.fsync:
-            _fsync_dir(out)
+                os.replace(new, path)
+                changed = True
+        if fsync and changed:
+            _fsync_all(sorted({path.parent for path in paths}))
     finally:
-        for path in tmp.values():
+        for path in tmp:
             if path.exists():
                 path.unlink()
 
@@ -890,6 +859,7 @@ def _build(
     progress: Callable[[PackageResult], None] | None,
 ) -> BuildResult:
     from .emit.catalog import fragment as render_fragment
+    from .emit.catalog import render_catalog, write_catalog
 
     options = options or BuildOptions()
     options = replace(options, issued=issued_from(options.issued))
@@ -987,7 +957,7 @@ def _build(
         stale = sorted(_package_folders(out) - set(produced))
         pruned: list[str] = []
         if checking:
-            catalog = _catalog_in_memory(ordered, fragment_of, options)
+            catalog = render_catalog(ordered, options.config, options.issued, fragment_of)
             catalog["index.html"] = catalog_page([pages[p] for p in sorted(pages)], options.config)
             for name, data in sorted(catalog.items()):
                 path = out / name
@@ -999,10 +969,12 @@ def _build(
         else:
             catalog_stamp = _catalog_stamp(ordered, options)
             if not _catalog_current(out, catalog_stamp):  # else the same packages as last time: nothing to write
-                _write_catalog_files(out, ordered, fragment_of, options)
-                _write_streamed(out / "index.html", options.fsync,
-                                lambda handle: write_catalog_page_of(handle, [pages[p] for p in sorted(pages)],
-                                                                     options.config))
+                _write_streamed([out / "catalog.ttl", out / "catalog.jsonld"], options.fsync,
+                                lambda files: write_catalog(ordered, fragment_of, options.config, options.issued,
+                                                            ttl=files[0], jsonld_out=files[1]))
+                _write_streamed([out / "index.html"], options.fsync,
+                                lambda files: write_catalog_page_of(files[0], [pages[p] for p in sorted(pages)],
+                                                                    options.config))
                 _record_catalog(out, catalog_stamp, options.fsync)
             if options.prune:
                 for name in stale:

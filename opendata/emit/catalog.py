@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
@@ -231,10 +232,15 @@ def fragment(entry: Mapping[str, Any], config: Config, issued: str | None = None
     for s, p, o in _package_triples(entry, config, issued):
         nodes.setdefault(s, {}).setdefault(p, []).append(o)
     ttl, json_ld, _, _ = write_nodes(nodes)
-    empty_ttl, empty_json = turtle([]), jsonld([])
-    start = len(empty_json) - len(_JSONLD_END)
-    return Fragment(turtle=ttl[len(empty_ttl):].decode("utf-8"),
-                    jsonld=json_ld[start:-len(_JSONLD_END)].decode("utf-8"))
+    ttl_start, json_start = _fragment_starts()
+    return Fragment(turtle=ttl[ttl_start:].decode("utf-8"), jsonld=json_ld[json_start:-len(_JSONLD_END)].decode("utf-8"))
+
+
+@cache
+def _fragment_starts() -> tuple[int, int]:
+    """Where a document's subject blocks (Turtle) and node objects (JSON-LD) start: the same for every
+    document, so measured once on empty ones."""
+    return len(turtle([])), len(jsonld([])) - len(_JSONLD_END)
 
 
 def write_catalog(
@@ -267,8 +273,10 @@ def write_catalog(
 CATALOG_HEADER = "opendata: DCAT catalogue of the data packages in this folder"
 
 
-def render_catalog(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None) -> dict[str, bytes]:
-    """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries, in memory."""
+def render_catalog(entries: Iterable[Mapping[str, Any]], config: Config, issued: str | None = None,
+                   fragment_of: Callable[[Mapping[str, Any]], Fragment] | None = None) -> dict[str, bytes]:
+    """``catalog.ttl`` and ``catalog.jsonld`` of the given package entries, in memory; each package's
+    fragment from ``fragment_of`` (default: rendered from its entry)."""
     ttl, json_ld = io.BytesIO(), io.BytesIO()
-    write_catalog(list(entries), lambda e: fragment(e, config, issued), config, issued, ttl, json_ld)
+    write_catalog(list(entries), fragment_of or (lambda e: fragment(e, config, issued)), config, issued, ttl, json_ld)
     return {"catalog.ttl": ttl.getvalue(), "catalog.jsonld": json_ld.getvalue()}
